@@ -1,0 +1,116 @@
+"""Parsing documents into blocks of prose with a source map.
+
+Each format has one module with a `parse_blocks(source) -> list[Block]`
+function; `parse_document` picks it by file extension and adds what every
+format shares (BOM removal, line index). Rules only ever see `Block.text`;
+`Block.source_map` turns an offset in it back into a document position.
+"""
+from __future__ import annotations
+
+import os
+
+import regex
+
+from ..model import Block, Document, SourceMap
+from .sentences import split_sentences
+
+FORMAT_BY_EXTENSION = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+
+_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+
+
+def format_for_path(path: str) -> str | None:
+    return FORMAT_BY_EXTENSION.get(os.path.splitext(path)[1].lower())
+
+
+def line_starts(source: str) -> tuple[int, ...]:
+    """Offsets at which lines start; CRLF, CR and LF each end a line."""
+    return (0, *(match.end() for match in _LINE_BREAK.finditer(source)))
+
+
+def parse_document(source: str, path: str = "<text>", format: str | None = None) -> Document:
+    if source.startswith("\ufeff"):
+        # Positions are counted in the text a reader sees, so the BOM goes; the
+        # fixer puts it back when it writes.
+        source = source[1:]
+    format = format or format_for_path(path) or "text"
+    parser = _parser(format)
+    blocks = tuple(parser(source))
+    return Document(path=path, format=format, source=source, blocks=blocks, line_starts=line_starts(source))
+
+
+def _parser(format: str):
+    # Imported lazily so that linting plain text never pays for the HTML parser.
+    if format == "markdown":
+        from .markdown import parse_blocks
+    elif format == "html":
+        from .html import parse_blocks
+    elif format == "text":
+        from .plaintext import parse_blocks
+    else:
+        raise ValueError(f"unknown document format {format!r}")
+    return parse_blocks
+
+
+class BlockBuilder:
+    """Collects the pieces of one block's text together with their source offsets."""
+
+    __slots__ = ("parts", "runs", "length")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.runs: list[tuple[int, int]] = []
+        self.length = 0
+
+    def add(self, text: str, source_offset: int) -> None:
+        """Append text copied verbatim from the source at source_offset."""
+        if not text:
+            return
+        last = self.runs[-1] if self.runs else None
+        if not (last and self._contiguous(last, source_offset)):
+            self.runs.append((self.length, source_offset))
+        self.parts.append(text)
+        self.length += len(text)
+
+    def add_synthetic(self, text: str, source_offset: int) -> None:
+        """Append characters that stand for source at source_offset (a joining space, a MASK)."""
+        if not text:
+            return
+        self.runs.append((self.length, source_offset))
+        self.parts.append(text)
+        self.length += len(text)
+        # The next verbatim piece needs a run of its own.
+        self.runs.append((self.length, -1))
+
+    def _contiguous(self, last: tuple[int, int], source_offset: int) -> bool:
+        text_start, source_start = last
+        return source_start >= 0 and source_start + (self.length - text_start) == source_offset
+
+    @property
+    def empty(self) -> bool:
+        return not "".join(self.parts).strip()
+
+    def build(self, kind: str, index: int, level: int = 0) -> Block:
+        text = "".join(self.parts)
+        source_map = SourceMap(_drop_placeholders(self.runs))
+        return Block(kind, text, source_map, split_sentences(text), level, index)
+
+
+def _drop_placeholders(runs: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Remove the -1 markers that add_synthetic leaves when nothing verbatim followed."""
+    kept: list[tuple[int, int]] = []
+    for text_start, source_start in runs:
+        if source_start < 0:
+            continue
+        if kept and kept[-1][0] == text_start:
+            kept[-1] = (text_start, source_start)
+        else:
+            kept.append((text_start, source_start))
+    return tuple(kept) or ((0, 0),)

@@ -1,0 +1,96 @@
+"""Plain text: paragraphs, list items and the headings content farms leave behind.
+
+Paragraphs are separated by blank lines; a text with no blank line at all (as
+exported articles often are) has one paragraph per line. A line that starts
+with "- ", "* ", "• " or "1. " is a list item. A short line with no closing
+punctuation, standing alone, is a heading.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Block
+from . import BlockBuilder
+
+_LINE = regex.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+_LIST_MARKER = regex.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
+_CLOSING_PUNCTUATION = tuple(".!?:;,")
+_HEADING_MAX_WORDS = 16
+_HEADING_MAX_CHARS = 150
+
+
+def _lines(source: str) -> list[tuple[str, int]]:
+    """(line text without its line end, offset of its first character)."""
+    lines = []
+    for match in _LINE.finditer(source):
+        if match.start() == len(source) and lines:
+            break
+        lines.append((match.group(1), match.start()))
+        if not match.group(2):
+            break
+    return lines
+
+
+def looks_like_heading(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or len(stripped) > _HEADING_MAX_CHARS:
+        return False
+    if stripped.endswith(_CLOSING_PUNCTUATION) or not (stripped[0].isupper() or stripped[0].isdigit()):
+        return False
+    if regex.search(r"[.!?]\s", stripped):  # more than one sentence
+        return False
+    return len(stripped.split()) <= _HEADING_MAX_WORDS
+
+
+def parse_blocks(source: str) -> list[Block]:
+    lines = _lines(source)
+    one_paragraph_per_line = not any(
+        not text.strip() and 0 < number < len(lines) - 1 for number, (text, _) in enumerate(lines)
+    )
+    blocks: list[Block] = []
+    group: list[tuple[str, int]] = []
+
+    def flush() -> None:
+        if group:
+            blocks.extend(_group_blocks(group, len(blocks)))
+            group.clear()
+
+    for text, offset in lines:
+        if not text.strip():
+            flush()
+            continue
+        group.append((text, offset))
+        if one_paragraph_per_line:
+            flush()
+    flush()
+    return blocks
+
+
+def _group_blocks(group: list[tuple[str, int]], first_index: int) -> list[Block]:
+    """Blocks of a run of non-blank lines: list items, a heading, or one paragraph."""
+    if len(group) == 1 and not _LIST_MARKER.match(group[0][0]) and looks_like_heading(group[0][0]):
+        builder = BlockBuilder()
+        _add_trimmed(builder, *group[0])
+        return [builder.build("heading", first_index, level=2)]
+    blocks: list[Block] = []
+    builder: BlockBuilder | None = None
+    kind = "paragraph"
+    for text, offset in group:
+        marker = _LIST_MARKER.match(text)
+        if marker or builder is None:
+            if builder is not None and not builder.empty:
+                blocks.append(builder.build(kind, first_index + len(blocks)))
+            builder = BlockBuilder()
+            kind = "list-item" if marker else "paragraph"
+        else:
+            builder.add_synthetic(" ", offset - 1)  # the line break joining two lines
+        skip = marker.end() if marker else 0
+        _add_trimmed(builder, text[skip:], offset + skip)
+    if builder is not None and not builder.empty:
+        blocks.append(builder.build(kind, first_index + len(blocks)))
+    return blocks
+
+
+def _add_trimmed(builder: BlockBuilder, text: str, offset: int) -> None:
+    stripped = text.lstrip()
+    builder.add(stripped.rstrip(), offset + len(text) - len(stripped))

@@ -1,0 +1,225 @@
+"""What every rule kind shares: option specs, term compilation and the Check base.
+
+A kind is a module with `OPTIONS` (the keys it adds to a rule file),
+`MESSAGE_FIELDS` (the names its message template may use) and
+`compile(rule) -> Check`. A Check hands the engine the regexes it wants found
+(`patterns`); the engine scans each block once for the patterns of every rule
+together and gives each Check the hits of its own patterns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, NamedTuple
+
+import regex
+
+from ..model import Block, Document, Edit, Finding, Fix, Rule, Span
+
+
+class OptionError(ValueError):
+    """A bad option value; `key` names the nested key when there is one."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Option:
+    check: Callable[[Any], Any]  # returns the cleaned value or raises OptionError
+    default: Any = None
+    required: bool = False
+    help: str = ""
+
+
+# ---- value checks -------------------------------------------------------------
+
+
+def string(value):
+    if not isinstance(value, str) or not value.strip():
+        raise OptionError("must be a non-empty string")
+    return value
+
+
+def boolean(value):
+    if not isinstance(value, bool):
+        raise OptionError("must be true or false")
+    return value
+
+
+def integer(value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise OptionError("must be a whole number")
+    return value
+
+
+def number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise OptionError("must be a number")
+    return float(value)
+
+
+def string_list(value):
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise OptionError("must be a list of non-empty strings")
+    return tuple(value)
+
+
+def regex_list(value):
+    patterns = string_list(value)
+    for pattern in patterns:
+        check_regex(pattern)
+    return patterns
+
+
+def check_regex(pattern: str) -> str:
+    try:
+        compiled = regex.compile(pattern, regex.IGNORECASE)
+    except regex.error as error:
+        raise OptionError(f"the regex {pattern!r} does not compile: {error}") from None
+    if compiled.match(""):
+        raise OptionError(f"the regex {pattern!r} matches empty text; it would match everywhere")
+    return pattern
+
+
+def string_map(value):
+    if not isinstance(value, dict) or not value:
+        raise OptionError("must be a mapping of strings to strings")
+    for key, item in value.items():
+        if not isinstance(item, str):
+            raise OptionError("must map each term to a string", key=str(key))
+    return tuple((str(key), item) for key, item in value.items())
+
+
+def one_of(*choices: str):
+    def check(value):
+        if value not in choices:
+            raise OptionError(f"must be one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+class Terms(NamedTuple):
+    """Phrases and regexes that a rule looks for, as one list of regexes."""
+
+    patterns: tuple[str, ...]
+
+    def compiled(self, case_sensitive: bool = False):
+        if not self.patterns:
+            return None
+        return regex.compile("|".join(f"(?:{p})" for p in self.patterns), _flags(case_sensitive))
+
+
+def terms(value):
+    """A mapping with `phrases` (literal) and/or `patterns` (regex) lists."""
+    if not isinstance(value, dict):
+        raise OptionError("must be a mapping with 'phrases' and/or 'patterns'")
+    unknown = set(value) - {"phrases", "patterns"}
+    if unknown:
+        raise OptionError("unknown key", key=sorted(unknown)[0])
+    phrases = string_list(value.get("phrases", []))
+    patterns = regex_list(value.get("patterns", []))
+    if not phrases and not patterns:
+        raise OptionError("needs at least one phrase or pattern")
+    return Terms(tuple(phrase_regex(p) for p in phrases) + patterns)
+
+
+def phrase_regex(phrase: str) -> str:
+    """A literal phrase as a regex: word-bounded, any run of spaces between words,
+    straight and curly apostrophes alike, hyphen or space alike."""
+    words = phrase.strip().split()
+    escaped = ["".join(_phrase_char(char) for char in word) for word in words]
+    body = r"\s+".join(escaped)
+    start = r"\b" if regex.match(r"\w", words[0]) else ""
+    end = r"\b" if regex.search(r"\w$", words[-1]) else ""
+    return f"{start}{body}{end}"
+
+
+def _phrase_char(char: str) -> str:
+    if char in "'’":
+        return "['’]"
+    if char == "-":
+        return r"[-\s]?"
+    return regex.escape(char)
+
+
+def _flags(case_sensitive: bool) -> int:
+    return 0 if case_sensitive else regex.IGNORECASE
+
+
+# ---- hits and checks ----------------------------------------------------------
+
+
+class Hit(NamedTuple):
+    pattern: int  # index into the Check's patterns
+    block: Block
+    start: int  # offsets into block.text
+    end: int
+
+
+class Check:
+    """A compiled rule. Subclasses set `patterns` and implement `check`."""
+
+    patterns: tuple[str, ...] = ()
+    case_sensitive: bool = False
+    # Overlapping hits of one rule are one finding (the earliest, longest);
+    # a kind that weighs every hit on its own turns this off.
+    merge_overlaps: bool = True
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+
+    def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    # Helpers for subclasses.
+
+    def finding(
+        self,
+        span: Span,
+        match: str,
+        fields: dict | None = None,
+        replacement: str | None = None,
+        related: tuple[Span, ...] = (),
+        severity: str | None = None,
+    ) -> Finding:
+        rule = self.rule
+        values = {"match": match, **(fields or {})}
+        suggestions: list[str] = []
+        fix = None
+        if replacement is not None and rule.fix_applicability:
+            fix = Fix(rule.fix_applicability, (Edit(span, replacement),))
+            suggestions.append(f"Replace with “{replacement}”." if replacement else "Remove it.")
+        if rule.fix_suggestion:
+            suggestions.append(rule.fix_suggestion.format_map(_Fields(values)))
+        return Finding(
+            rule=rule.id,
+            category=rule.category,
+            severity=severity or rule.severity,
+            message=rule.message.format_map(_Fields(values)),
+            span=span,
+            match=match,
+            suggestions=tuple(suggestions),
+            fix=fix,
+            link=rule.link,
+            related=related,
+        )
+
+
+class _Fields(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def keep_case(original: str, replacement: str) -> str:
+    """Give `replacement` the capitalisation of `original` (UPPER, Title or lower)."""
+    if not replacement:
+        return replacement
+    if original.isupper() and len(original) > 1:
+        return replacement.upper()
+    if original[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement

@@ -1,0 +1,60 @@
+"""Questions rules ask about the text around a match: quoted? negated? what is near?"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Block, Document
+
+# Pairs of double quotes inside one sentence. Single quotes are left alone:
+# ’ is far more often an apostrophe than a quote in the texts we lint.
+_QUOTED = regex.compile(r"“[^“”]*”|\"[^\"]*\"|«[^«»]*»|„[^„“”]*[“”]")
+
+# A negator up to two words before the match: "is not risk-free", "isn't
+# entirely safe", "never guaranteed".
+_NEGATED = regex.compile(
+    r"\b(?:not|no|none|never|no\s+longer|nor|cannot|can['’]t|won['’]t|\w+n['’]t)\s+(?:\S+\s+){0,2}$",
+    regex.IGNORECASE,
+)
+
+WINDOWS = ("sentence", "sentence-or-next", "paragraph", "document")
+
+
+def sentence_bounds(block: Block, offset: int) -> tuple[int, int]:
+    if not block.sentences:
+        return 0, len(block.text)
+    return block.sentences[block.sentence_at(offset)]
+
+
+def in_quotes(block: Block, start: int, end: int) -> bool:
+    sentence_start, sentence_end = sentence_bounds(block, start)
+    for quoted in _QUOTED.finditer(block.text, sentence_start, max(sentence_end, end)):
+        if quoted.start() < start and end < quoted.end():
+            return True
+    return False
+
+
+def negated(block: Block, start: int) -> bool:
+    sentence_start, _ = sentence_bounds(block, start)
+    return bool(_NEGATED.search(block.text, sentence_start, start))
+
+
+def crosses_sentence(block: Block, start: int, end: int) -> bool:
+    sentence_start, sentence_end = sentence_bounds(block, start)
+    return end > sentence_end
+
+
+def window_texts(document: Document, block: Block, start: int, within: str):
+    """The (block, start, end) stretches of text that count as near the match."""
+    if within == "document":
+        return [(other, 0, len(other.text)) for other in document.blocks]
+    if within == "paragraph":
+        return [(block, 0, len(block.text))]
+    index = block.sentence_at(start) if block.sentences else 0
+    sentence_start, sentence_end = sentence_bounds(block, start)
+    if within == "sentence-or-next" and index + 1 < len(block.sentences):
+        sentence_end = block.sentences[index + 1][1]
+    return [(block, sentence_start, sentence_end)]
+
+
+def found_near(document: Document, block: Block, start: int, within: str, pattern) -> bool:
+    return any(pattern.search(text_block.text, s, e) for text_block, s, e in window_texts(document, block, start, within))

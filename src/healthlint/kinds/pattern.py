@@ -1,0 +1,98 @@
+"""`pattern`: phrases and regexes, with exceptions and an `unless` condition.
+
+A hit is reported unless it is inside a quotation (quoted speech is not the
+writer's claim), negated ("is not risk-free"), overlapped by one of the rule's
+exceptions, or something the `unless` terms describe occurs near it (a
+citation in the same or the next sentence, say).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..model import Document, Finding, Rule
+from . import context
+from .base import Check, Hit, Option, OptionError, Terms, boolean, keep_case, phrase_regex, regex_list, string_list, terms
+
+
+def _unless(value):
+    if not isinstance(value, dict):
+        raise OptionError("must be a mapping with 'phrases' and/or 'patterns' and 'within'")
+    within = value.get("within", "sentence")
+    if within not in context.WINDOWS:
+        raise OptionError(f"must be one of {', '.join(context.WINDOWS)}", key="within")
+    return terms({k: v for k, v in value.items() if k != "within"}), within
+
+
+OPTIONS = {
+    "phrases": Option(string_list, (), help="literal phrases; case-insensitive, word-bounded"),
+    "patterns": Option(regex_list, (), help="regexes (the `regex` module's syntax), case-insensitive"),
+    "case_sensitive": Option(boolean, False, help="match case exactly"),
+    "unless": Option(_unless, None, help="terms that cancel a match when found `within` its sentence, "
+                     "sentence-or-next, paragraph or document"),
+    "skip_quoted": Option(boolean, True, help="ignore matches inside double quotes within a sentence"),
+    "skip_negated": Option(boolean, True, help="ignore matches preceded by a negation (not, never, n't)"),
+}
+MESSAGE_FIELDS = ("match",)
+
+
+class PatternCheck(Check):
+    def __init__(self, rule: Rule):
+        super().__init__(rule)
+        self.case_sensitive = rule.option("case_sensitive")
+        phrases = tuple(phrase_regex(p) for p in rule.option("phrases"))
+        self.patterns = phrases + tuple(rule.option("patterns"))
+        if not self.patterns:
+            raise OptionError("a pattern rule needs 'phrases' or 'patterns'", key="phrases")
+        unless = rule.option("unless")
+        self.unless = (unless[0].compiled(), unless[1]) if unless else None
+        self.exceptions = Terms(rule.exceptions).compiled()
+        self.scope = set(rule.scope)
+
+    def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
+        rule = self.rule
+        for hit in hits:
+            block, start, end = hit.block, hit.start, hit.end
+            if not accepts(self, document, hit):
+                continue
+            if self.unless and context.found_near(document, block, start, self.unless[1], self.unless[0]):
+                continue
+            match = block.text[start:end]
+            replacement = None
+            if rule.fix_replacement is not None:
+                replacement = keep_case(match, rule.fix_replacement.format(match=match))
+            yield self.finding(document.span(block, start, end), match, replacement=replacement)
+
+
+def accepts(check: Check, document: Document, hit: Hit) -> bool:
+    """The filters pattern-like kinds share: scope, sentence bounds, quotes, negation, exceptions."""
+    rule = check.rule
+    block, start, end = hit.block, hit.start, hit.end
+    if not in_scope(rule.scope, block.kind):
+        return False
+    if "document" not in rule.scope and "paragraph" not in rule.scope and context.crosses_sentence(block, start, end):
+        return False
+    if rule.option("skip_quoted", True) and context.in_quotes(block, start, end):
+        return False
+    if rule.option("skip_negated", True) and context.negated(block, start):
+        return False
+    exceptions = getattr(check, "exceptions", None)
+    if exceptions is not None:
+        for exception in exceptions.finditer(block.text, max(0, start - 200), min(len(block.text), end + 200)):
+            if exception.start() < end and start < exception.end():
+                return False
+    return True
+
+
+# Scopes that name a unit of text rather than a kind of block.
+TEXT_SCOPES = ("document", "sentence")
+
+
+def in_scope(scope: tuple[str, ...], block_kind: str) -> bool:
+    kinds = [s for s in scope if s not in TEXT_SCOPES]
+    if block_kind == "blockquote" and "paragraph" in kinds:
+        return True
+    return not kinds or block_kind in kinds
+
+
+def compile(rule: Rule) -> PatternCheck:
+    return PatternCheck(rule)

@@ -1,0 +1,222 @@
+"""The core records: documents and their blocks, rules, findings and fixes.
+
+Every record is a frozen dataclass so that a parsed document or a loaded rule
+can be shared between rules (and processes) without anyone changing it.
+
+Positions: a document keeps its decoded text (`source`, BOM removed, line ends
+kept as they were) and the offset of every line start. Offsets are code-point
+indexes into `source`; lines and columns are 1-based, columns count code points
+and every range is end-exclusive.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Optional
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+CATEGORIES = (
+    "safety-claim",
+    "efficacy-claim",
+    "hype",
+    "evidence",
+    "keyword-stuffing",
+    "acronym",
+    "disclaimer",
+    "stigma",
+    "medical-advice",
+    "consistency",
+    "structure",
+    "readability",
+    "regulatory",
+)
+
+# Kinds of block a parser produces; a rule's `scope` names some of them.
+BLOCK_KINDS = (
+    "title",  # HTML <title>, front matter `title`
+    "description",  # front matter `description`
+    "heading",
+    "paragraph",
+    "list-item",
+    "blockquote",  # a paragraph inside a blockquote
+    "table-cell",
+    "alt-text",  # HTML img alt
+)
+
+# A stand-in for text that rules must never see (inline code, URLs, comments):
+# one character, so that the words on either side stay apart and no phrase can
+# match across the hole.
+MASK = "\ufffc"
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Maps offsets in a block's text to offsets in the document source.
+
+    `runs` holds (text_offset, source_offset) pairs sorted by text offset: the
+    text from one run start up to the next is a verbatim copy of the source at
+    source_offset. Characters the parser made up (a space joining two lines, a
+    MASK for a code span) get a run of their own.
+    """
+
+    runs: tuple[tuple[int, int], ...]
+
+    def to_source(self, offset: int) -> int:
+        index = bisect_right(self.runs, (offset, float("inf"))) - 1
+        text_start, source_start = self.runs[max(index, 0)]
+        return source_start + (offset - text_start)
+
+    def span_to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Source offsets of the block text span [start, end)."""
+        if end <= start:
+            point = self.to_source(start)
+            return point, point
+        return self.to_source(start), self.to_source(end - 1) + 1
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of prose: heading, paragraph, list item... with markup removed."""
+
+    kind: str
+    text: str
+    source_map: SourceMap
+    sentences: tuple[tuple[int, int], ...]
+    level: int = 0  # heading level (1-6); 0 for other blocks
+    index: int = 0  # position of the block in the document
+
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence that contains the text offset."""
+        starts = [start for start, _ in self.sentences]
+        return max(bisect_right(starts, offset) - 1, 0)
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    format: str  # "text", "markdown" or "html"
+    source: str
+    blocks: tuple[Block, ...]
+    line_starts: tuple[int, ...]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a source offset."""
+        line_index = bisect_right(self.line_starts, offset) - 1
+        return line_index + 1, offset - self.line_starts[line_index] + 1
+
+    def span(self, block: Block, start: int, end: int) -> "Span":
+        source_start, source_end = block.source_map.span_to_source(start, end)
+        line, column = self.position(source_start)
+        end_line, end_column = self.position(source_end)
+        return Span(line, column, end_line, end_column, source_start, source_end)
+
+    def line_text(self, line: int) -> str:
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.source)
+        return self.source[start:end].rstrip("\r\n")
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(block.text.split()) for block in self.blocks)
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start_offset: int  # source offsets, for fixes
+    end_offset: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    span: Span
+    replacement: str
+
+
+FIX_APPLICABILITIES = ("safe", "unsafe", "suggestion")
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: str  # safe, unsafe or suggestion (never applied)
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    # Expected finding positions: (line, column, end_line, end_column); empty
+    # when the example does not pin them.
+    positions: tuple[tuple[int, int, int, int], ...] = ()
+    fixed: Optional[str] = None  # expected text after applying the fix
+    format: str = "text"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as loaded from YAML: the data every kind shares plus its options."""
+
+    id: str
+    category: str
+    severity: str
+    message: str
+    description: str
+    rationale: str
+    references: tuple[Reference, ...]
+    scope: tuple[str, ...]
+    kind: str
+    options: tuple[tuple[str, object], ...]  # the kind's parameters, validated by the kind
+    exceptions: tuple[str, ...]
+    fix_applicability: Optional[str]
+    fix_replacement: Optional[str]  # template; None for a suggestion only
+    fix_suggestion: Optional[str]
+    bad_examples: tuple[Example, ...]
+    good_examples: tuple[Example, ...]
+    path: str
+
+    def option(self, name: str, default=None):
+        for key, value in self.options:
+            if key == name:
+                return value
+        return default
+
+    @property
+    def link(self) -> str:
+        return self.references[0].url if self.references else ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    category: str
+    severity: str
+    message: str
+    span: Span
+    match: str
+    suggestions: tuple[str, ...] = ()
+    fix: Optional[Fix] = None
+    link: str = ""
+    related: tuple[Span, ...] = ()
+
+    @property
+    def sort_key(self):
+        return (self.span.line, self.span.column, self.span.end_line, self.span.end_column, self.rule)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[str, ...] = ()  # problems reading this file; it was not (fully) linted
+    source: Optional[str] = field(default=None, compare=False)
