@@ -1,5 +1,11 @@
-"""Linting files and texts: the one entry point the CLI, the tests and editors use."""
+"""Linting files and texts: the one entry point the CLI, the tests and editors use.
+
+A problem with one file (unreadable, binary, a bug of ours) is reported for
+that file and never stops the others from being linted.
+"""
 from __future__ import annotations
+
+import traceback
 
 from .documents import parse_document
 from .engine import Engine
@@ -16,7 +22,13 @@ def lint_file(engine: Engine, path: str, format: str | None = None) -> FileResul
     source = read_source(path)
     if source.text is None:
         return FileResult(path=path, errors=source.notices)
-    result = lint_text(engine, source.text, path, format)
+    try:
+        result = lint_text(engine, source.text, path, format)
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop a run over thousands
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        message = (f"{path}: internal error while linting ({type(error).__name__}: {error} at "
+                   f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}); please report it")
+        return FileResult(path=path, errors=source.notices + (message,))
     if source.notices:
         return FileResult(path, result.findings, source.notices, result.source)
     return result

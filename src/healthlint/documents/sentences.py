@@ -58,7 +58,9 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _period_ends_sentence(text: str, period: int) -> bool:
-    before = _WORD_BEFORE.search(text, 0, period)
+    # A bounded look back: searching from the start of the block would make
+    # splitting quadratic in the length of a paragraph.
+    before = _WORD_BEFORE.search(text, max(0, period - 64), period)
     if not before:
         return True
     word = before.group(1).lstrip("(\"'“‘[")
