@@ -86,7 +86,10 @@ def load_rule_file(path) -> Rule:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(path, 1, f"cannot read the rule file: {error}") from None
-    data = yamlsafe.load(text, path)
+    try:
+        data = yamlsafe.load(text, path)
+    except YamlError as error:
+        raise RuleError(error.path, error.line, error.detail, error.key) from None
     return parse_rule(data, path)
 
 

@@ -17,13 +17,14 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 class YamlError(Exception):
     """A problem in a YAML file, located at a file, line and (optionally) key."""
 
     def __init__(self, path: str, line: int, message: str, key: str | None = None):
-        self.path, self.line, self.key = path, line, key
+        self.path, self.line, self.key, self.detail = path, line, key, message
         where = f"{path}:{line}"
         what = f"key '{key}': " if key else ""
         super().__init__(f"{where}: {what}{message}")
@@ -59,6 +60,8 @@ def load(text: str, path: str):
 
 def _convert(node, path: str):
     line = node.start_mark.line + 1
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
+        raise YamlError(path, line, f"the tag {node.tag!r} is not allowed: only plain YAML data is read")
     if isinstance(node, yaml.MappingNode):
         result = Located()
         result.line, result.key_lines = line, {}

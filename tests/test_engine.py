@@ -1,0 +1,131 @@
+"""The engine and the three core kinds, on rules written for each test."""
+from __future__ import annotations
+
+import textwrap
+
+import yaml
+
+from healthlint.engine import Engine
+from healthlint.ruleset import load_ruleset
+from healthlint.runner import lint_text
+
+
+def make_rules(tmp_path, *rules: dict):
+    for rule in rules:
+        data = {
+            "category": "hype",
+            "severity": "warning",
+            "message": "“{match}”",
+            "description": "test",
+            "rationale": "test",
+            "references": [{"title": "test"}],
+            "kind": "pattern",
+            "examples": {"bad": ["x", "y"], "good": ["x", "y"]},
+            **rule,
+        }
+        (tmp_path / f"{rule['id']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return Engine(load_ruleset([tmp_path], include_builtin=False))
+
+
+def found(engine, text, path="t.txt"):
+    return [(f.rule, f.span.line, f.span.column, f.span.end_column, f.match) for f in lint_text(engine, text, path).findings]
+
+
+def test_two_rules_matching_at_the_same_place_are_both_reported(tmp_path):
+    engine = make_rules(tmp_path, {"id": "short", "phrases": ["risk"]},
+                        {"id": "long", "phrases": ["risk of abuse"]},
+                        {"id": "word", "patterns": [r"\bri\w+"]})
+    assert found(engine, "Low risk of abuse.") == [
+        ("short", 1, 5, 9, "risk"), ("word", 1, 5, 9, "risk"), ("long", 1, 5, 18, "risk of abuse")]
+
+
+def test_overlapping_hits_of_one_rule_are_one_finding(tmp_path):
+    engine = make_rules(tmp_path, {"id": "claims", "phrases": ["without addiction", "without addiction risk"]})
+    assert found(engine, "It works without addiction risk.") == [("claims", 1, 10, 32, "without addiction risk")]
+
+
+def test_a_phrase_twice_on_a_line_is_found_at_both_columns(tmp_path):
+    engine = make_rules(tmp_path, {"id": "claims", "phrases": ["no side effects"]})
+    assert [f[2:4] for f in found(engine, "No side effects, they say: no side effects.")] == [(1, 16), (28, 43)]
+
+
+def test_quoted_matches_are_skipped_unless_the_rule_says_otherwise(tmp_path):
+    engine = make_rules(tmp_path, {"id": "claims", "phrases": ["harmless"]},
+                        {"id": "strict", "phrases": ["harmless"], "skip_quoted": False})
+    text = 'The label said “harmless” and "harmless". It is harmless.'
+    assert found(engine, text) == [("strict", 1, 17, 25, "harmless"), ("strict", 1, 32, 40, "harmless"),
+                                   ("claims", 1, 49, 57, "harmless"), ("strict", 1, 49, 57, "harmless")]
+
+
+def test_a_quote_spanning_sentences_does_not_hide_claims(tmp_path):
+    engine = make_rules(tmp_path, {"id": "claims", "phrases": ["harmless"]})
+    assert len(found(engine, "“It starts here. It is harmless. It ends here.”")) == 1
+
+
+def test_negated_matches_are_skipped(tmp_path):
+    engine = make_rules(tmp_path, {"id": "claims", "phrases": ["risk-free"]})
+    assert found(engine, "It is not risk-free. It isn't entirely risk-free. It is risk-free.") == [
+        ("claims", 1, 57, 66, "risk-free")]
+
+
+def test_unless_looks_in_the_chosen_window(tmp_path):
+    unless = {"patterns": [r"\[\d+\]"]}
+    engine = make_rules(
+        tmp_path,
+        {"id": "same", "phrases": ["studies show"], "unless": {**unless, "within": "sentence"}},
+        {"id": "next", "phrases": ["studies show"], "unless": {**unless, "within": "sentence-or-next"}},
+    )
+    text = "Studies show it works. See the review [1]. Studies show more. Nothing here. Next."
+    assert [(rule, column) for rule, _, column, _, _ in found(engine, text)] == [
+        ("same", 1), ("next", 44), ("same", 44)]
+
+
+def test_exceptions_drop_overlapped_matches(tmp_path):
+    engine = make_rules(tmp_path, {"id": "stigma", "phrases": ["substance abuse"],
+                                   "exceptions": ["Substance Abuse and Mental Health Services Administration"]})
+    text = "The Substance Abuse and Mental Health Services Administration studies substance abuse."
+    assert [f[2] for f in found(engine, text)] == [71]
+
+
+def test_sentence_scope_does_not_match_across_sentences(tmp_path):
+    engine = make_rules(tmp_path, {"id": "claims", "patterns": [r"safe\.\s+Natural"]},
+                        {"id": "para", "patterns": [r"safe\.\s+Natural"], "scope": "paragraph"})
+    assert [f[0] for f in found(engine, "It is safe. Natural too.")] == ["para"]
+
+
+def test_block_scope_limits_the_kinds_of_block(tmp_path):
+    engine = make_rules(tmp_path, {"id": "heading-only", "phrases": ["miracle"], "scope": "heading"})
+    text = "Miracle Cure Guide\n\nA miracle, they say.\n\nMore text here."
+    assert found(engine, text) == [("heading-only", 1, 1, 8, "Miracle")]
+
+
+def test_substitution_keeps_capitalisation_and_offers_the_fix(tmp_path):
+    engine = make_rules(tmp_path, {"id": "words", "kind": "substitution", "category": "stigma",
+                                   "message": "“{match}”: say “{preferred}”",
+                                   "terms": {"addicts": "people with a substance use disorder"},
+                                   "fix": {"applicability": "safe"}})
+    result = lint_text(engine, "Addicts and addicts.")
+    first, second = result.findings
+    assert first.message == "“Addicts”: say “People with a substance use disorder”"
+    assert first.fix.applicability == "safe"
+    assert [edit.replacement for edit in second.fix.edits] == ["people with a substance use disorder"]
+
+
+def test_require_reports_once_at_the_first_trigger(tmp_path):
+    engine = make_rules(tmp_path, {"id": "needs-doctor", "kind": "require", "category": "disclaimer",
+                                   "triggers": {"phrases": ["supplement"]},
+                                   "required": {"phrases": ["talk to your doctor"]}, "min_triggers": 2})
+    text = textwrap.dedent("""\
+        Intro line here.
+
+        This supplement helps. Another supplement too.
+        """)
+    assert found(engine, text) == [("needs-doctor", 3, 6, 16, "supplement")]
+    assert found(engine, text + "\nTalk to your doctor first.\n") == []
+    assert found(engine, "One supplement only.") == []
+
+
+def test_positions_survive_crlf_bom_tabs_and_non_ascii(tmp_path):
+    engine = make_rules(tmp_path, {"id": "claims", "phrases": ["harmless"]})
+    text = "\ufeffPremière ligne.\r\n\r\n\tÇa est harmless 😀 harmless.\r\n"
+    assert [f[1:4] for f in found(engine, text)] == [(3, 9, 17), (3, 20, 28)]
