@@ -34,8 +34,11 @@ _OPENERS = frozenset(
     """.split()
 )
 
-_CANDIDATE = regex.compile(r"[.!?]+[\"'”’)\]]*(?=\s+(\S))")
-_WORD_BEFORE = regex.compile(r"(\S+)$")
+# A word (from its start, so that the scan stays linear), the closing
+# punctuation, any closing quotes or brackets, then white space and the next
+# character.
+_CANDIDATE = regex.compile(r"(?<!\S)(\S*?)([.!?]+)[\"'”’)\]]*(?=\s+(\S))")
+_FOLLOWING_WORD = regex.compile(r"\s+([\p{L}']+)")
 _DOTTED_ACRONYM = regex.compile(r"^(?:\p{L}\.){2,}$")
 _OPENING = regex.compile(r"[\p{Lu}\p{N}\"'“‘(\[¿¡*_#-]")
 
@@ -45,33 +48,27 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     start = 0
     for candidate in _CANDIDATE.finditer(text):
+        if not _OPENING.match(candidate.group(3)):
+            continue
+        if candidate.group(2)[0] == "." and not _period_ends_sentence(text, candidate):
+            continue
         end = candidate.end()
-        next_char = candidate.group(1)
-        if not _OPENING.match(next_char):
-            continue
-        if candidate.group().startswith(".") and not _period_ends_sentence(text, candidate.start()):
-            continue
         spans.append((start, end))
         start = end
     spans.append((start, len(text)))
-    return tuple(_trim(text, s, e) for s, e in spans if text[s:e].strip())
+    return tuple(_trim(text, s, e) for s, e in spans if not text[s:e].isspace() and e > s)
 
 
-def _period_ends_sentence(text: str, period: int) -> bool:
-    # A bounded look back: searching from the start of the block would make
-    # splitting quadratic in the length of a paragraph.
-    before = _WORD_BEFORE.search(text, max(0, period - 64), period)
-    if not before:
+def _period_ends_sentence(text: str, candidate) -> bool:
+    word = candidate.group(1).lstrip("(\"'“‘[")
+    if not word:
         return True
-    word = before.group(1).lstrip("(\"'“‘[")
-    token = word + "."
-    lowered = word.lower()
-    if lowered in _ABBREVIATIONS:
+    if word.lower() in _ABBREVIATIONS:
         return False
     if len(word) == 1 and word.isupper():
         return False  # an initial: "J. Smith"
-    if _DOTTED_ACRONYM.match(token):
-        following = regex.match(r"\s+([\p{L}']+)", text[period + 1 :])
+    if _DOTTED_ACRONYM.match(word + "."):
+        following = _FOLLOWING_WORD.match(text, candidate.end())
         return bool(following) and following.group(1).lower() in _OPENERS
     return True
 
