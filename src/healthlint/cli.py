@@ -42,57 +42,58 @@ def main() -> None:
     """healthlint: find risky claims, unsupported evidence and stigmatizing language in health writing."""
 
 
+_FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "rdjson")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(_FORMATS), default="text", show_default=True,
+              help="Output format: text for people; json, jsonl, sarif, github, junit, rdjson for tools.")
 @click.option("--select", multiple=True, help="Only these rules or categories (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or categories (comma-separated, repeatable).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default="warning", show_default=True,
-              help="Exit 1 when a finding at or above this severity is found.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when a finding at or above this severity is found  [default: warning].")
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="An extra folder of rule files (repeatable).")
 @click.option("--stdin-filename", help="With '-': the file name to report and to pick the format by.")
-def check(paths, output_format, select, ignore, fail_on, extra_rules, stdin_filename) -> None:
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file instead of looking for .healthlint.yaml or pyproject.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record today's findings in this file.")
+@click.option("--statistics", is_flag=True, help="Also print how many findings each rule raised.")
+@click.option("--report-unused-disables", is_flag=True, help="Report healthlint-disable comments that suppress nothing.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes  [default: the number of cores].")
+@click.option("--no-cache", is_flag=True, help="Lint every file again instead of reusing cached results.")
+def check(paths, output_format, select, ignore, fail_on, extra_rules, stdin_filename, config_path, isolated, fix,
+          unsafe_fixes, diff, baseline, write_baseline, statistics, report_unused_disables, jobs, no_cache) -> None:
     """Lint files and folders (.md, .markdown, .txt, .html, .htm), or '-' for standard input."""
-    from .engine import Engine
-    from .files import decode, discover
-    from .output import Report, render
-    from .runner import lint_files, lint_text
+    from .check import CheckOptions, UsageError, run_check
 
-    ruleset = _load_ruleset(extra_rules, _names(select), _names(ignore))
-    engine = Engine(ruleset)
-    paths = list(paths) or ["."]
-    results = []
-    problems: list[str] = []
-    if "-" in paths:
-        if paths != ["-"]:
-            raise click.UsageError("'-' (standard input) cannot be mixed with other paths")
-        name = stdin_filename or "<stdin>"
-        source = decode(sys.stdin.buffer.read(), name)
-        if source.text is None:
-            problems.extend(source.notices)
-        else:
-            result = lint_text(engine, source.text, name)
-            results.append(result if not source.notices else
-                           type(result)(result.path, result.findings, source.notices, result.source))
-    else:
-        files, problems = discover(paths)
-        results = lint_files(engine, files)
-
-    color = output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    report = Report(tuple(results), ruleset.rules, color=color, problems=tuple(problems))
-    sys.stdout.write(render(output_format, report))
+    if unsafe_fixes and not (fix or diff):
+        raise click.UsageError("--unsafe-fixes goes with --fix or --diff")
+    options = CheckOptions(
+        paths=tuple(paths), output_format=output_format, select=_names(select), ignore=_names(ignore),
+        fail_on=fail_on, extra_rules=tuple(extra_rules), stdin_filename=stdin_filename, config=config_path,
+        isolated=isolated, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, baseline=baseline,
+        write_baseline=write_baseline, statistics=statistics, report_unused_disables=report_unused_disables,
+        jobs=jobs or os.cpu_count() or 1, cache=not no_cache,
+        color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+    )
+    stdin = sys.stdin.buffer.read() if list(paths) == ["-"] else None
+    try:
+        outcome = run_check(options, stdin)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    for line in outcome.stderr:
+        click.echo(line, err=True)
+    sys.stdout.write(outcome.stdout)
     sys.stdout.flush()
-    sys.exit(exit_code(report, fail_on))
-
-
-def exit_code(report, fail_on: str) -> int:
-    if report.problems or any(result.errors and result.source is None for result in report.results):
-        return EXIT_ERROR
-    threshold = SEVERITY_RANK[fail_on]
-    failing = any(SEVERITY_RANK[f.severity] >= threshold for r in report.results for f in r.findings)
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    sys.exit(outcome.exit_code)
 
 
 @main.command("rules")

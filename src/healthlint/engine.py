@@ -9,6 +9,7 @@ its own patterns and decides what to report.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 import regex
@@ -104,6 +105,14 @@ class Engine:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         self.scanner = Scanner(ruleset)
+        self._fingerprint: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the effective rules: everything that decides what gets reported."""
+        if self._fingerprint is None:
+            self._fingerprint = hashlib.sha256(repr(self.ruleset.rules).encode()).hexdigest()
+        return self._fingerprint
 
     def lint(self, document: Document) -> tuple[Finding, ...]:
         checks = self.ruleset.checks

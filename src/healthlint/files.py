@@ -135,14 +135,21 @@ def decode(raw: bytes, path: str) -> SourceText:
         )
 
 
-def read_source(path: str) -> SourceText:
+def read_bytes(path: str) -> tuple[bytes | None, tuple[str, ...]]:
+    """A file's bytes, or None and a message saying why it could not be read."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            return handle.read(), ()
     except FileNotFoundError:
-        return SourceText(None, (f"{path}: the file disappeared before it could be read",), skipped=True)
+        return None, (f"{path}: the file disappeared before it could be read",)
     except IsADirectoryError:
-        return SourceText(None, (f"{path}: is a folder",), skipped=True)
+        return None, (f"{path}: is a folder",)
     except OSError as error:
-        return SourceText(None, (f"{path}: cannot read: {error.strerror or error}",), skipped=True)
+        return None, (f"{path}: cannot read: {error.strerror or error}",)
+
+
+def read_source(path: str) -> SourceText:
+    raw, notices = read_bytes(path)
+    if raw is None:
+        return SourceText(None, notices, skipped=True)
     return decode(raw, path)

@@ -200,7 +200,10 @@ def with_options(rule: Rule, **overrides) -> Rule:
     for name, value in overrides.items():
         if name not in kind.OPTIONS:
             raise OptionError(f"unknown option for a rule of kind {rule.kind!r}", key=name)
-        options[name] = kind.OPTIONS[name].check(value)
+        try:
+            options[name] = kind.OPTIONS[name].check(value)
+        except OptionError as error:
+            raise OptionError(str(error), key=f"{name}.{error.key}" if error.key else name) from None
     return replace(rule, options=tuple(options.items()))
 
 

@@ -14,6 +14,8 @@ from . import BlockBuilder
 
 _LINE = regex.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 _LIST_MARKER = regex.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
+# A line that is only an HTML comment: suppression directives live there.
+_COMMENT_LINE = regex.compile(r"\s*<!--.*-->\s*$")
 _CLOSING_PUNCTUATION = tuple(".!?:;,")
 _HEADING_MAX_WORDS = 16
 _HEADING_MAX_CHARS = 150
@@ -58,6 +60,8 @@ def parse_blocks(source: str) -> list[Block]:
     for text, offset in lines:
         if not text.strip():
             flush()
+            continue
+        if "<!--" in text and _COMMENT_LINE.match(text):
             continue
         group.append((text, offset))
         if one_paragraph_per_line:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..model import SEVERITIES, FileResult, Rule
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "rdjson")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,10 @@ class Report:
     @property
     def finding_count(self) -> int:
         return sum(len(result.findings) for result in self.results)
+
+    @property
+    def all_errors(self) -> list[str]:
+        return list(self.problems) + [error for result in self.results for error in result.errors]
 
     def counts_by_severity(self) -> dict[str, int]:
         counts = {severity: 0 for severity in reversed(SEVERITIES)}

@@ -49,7 +49,7 @@ def report_dict(report: Report) -> dict:
             "files": len(report.results),
             "findings": report.finding_count,
             "by_severity": report.counts_by_severity(),
-            "errors": list(report.problems) + [e for r in report.results for e in r.errors],
+            "errors": report.all_errors,
         },
     }
 

@@ -1,0 +1,241 @@
+"""`healthlint check`, everything but the option parsing.
+
+One function, `run_check`, takes the options and returns what to print and
+the exit code. It finds the configuration, loads the rules once, builds one
+engine per distinct per-path setting, lints (in parallel when asked, with a
+result cache), applies suppressions, the baseline and fixes, and renders.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+from .config import Config, ConfigError, RuleSettings, configured_ruleset, find_config, load_config
+from .engine import Engine
+from .files import decode, discover
+from .model import SEVERITY_RANK, FileResult, Finding
+from .ruleset import RuleError, RuleSet, load_ruleset
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how healthlint was called or configured; exit status 2."""
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: tuple[str, ...] = ()
+    output_format: str = "text"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str | None = None  # None: the configuration's, else warning
+    extra_rules: tuple[str, ...] = ()
+    stdin_filename: str | None = None
+    config: str | None = None
+    isolated: bool = False  # ignore configuration files
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    baseline: str | None = None
+    write_baseline: str | None = None
+    statistics: bool = False
+    report_unused_disables: bool = False
+    jobs: int = 1
+    cache: bool = True
+    color: bool = False
+
+
+@dataclass
+class Outcome:
+    stdout: str = ""
+    stderr: list[str] = field(default_factory=list)
+    exit_code: int = EXIT_CLEAN
+
+
+class Linter:
+    """The rules and configuration of one run; lints a text as a given path."""
+
+    def __init__(self, config: Config, base: RuleSet, cli_settings: RuleSettings):
+        self.config = config
+        self.base = base
+        self.cli_settings = cli_settings
+        self._engines: dict[RuleSettings, Engine] = {}
+        self.main_ruleset = self.engine_for(None).ruleset  # validates the configuration now
+
+    def engine_for(self, path: str | None) -> Engine:
+        settings = (self.config.settings_for(path) if path else self.config.settings).merged(self.cli_settings)
+        engine = self._engines.get(settings)
+        if engine is None:
+            engine = Engine(configured_ruleset(self.base, settings, self.config))
+            self._engines[settings] = engine
+        return engine
+
+    def lint_text(self, text: str, path: str, report_unused_disables: bool = False) -> FileResult:
+        from .runner import lint_text
+        from .suppressions import find_suppressions
+
+        engine = self.engine_for(path)
+        result = lint_text(engine, text, path)
+        suppressions = find_suppressions(result.source or "", _positioner(result.source or ""))
+        if suppressions is None:
+            return result
+        kept, unused = suppressions.filter(result.findings)
+        if report_unused_disables:
+            kept = tuple(sorted(kept + tuple(_unused_finding(d, names) for d, names in unused),
+                                key=lambda f: f.sort_key))
+        return replace(result, findings=kept)
+
+
+def _positioner(source: str):
+    from .documents import line_starts
+    from .model import Document
+
+    document = Document("", "text", source, (), line_starts(source))
+    return document.position
+
+
+def _unused_finding(directive, names) -> Finding:
+    what = ", ".join(names) if names else "every rule"
+    return Finding(
+        rule="unused-disable", category="consistency", severity="warning",
+        message=f"This healthlint-{directive.action} comment suppresses nothing ({what}); remove it.",
+        span=directive.span, match="", suggestions=("Remove the comment.",),
+    )
+
+
+def run_check(options: CheckOptions, stdin: bytes | None = None) -> Outcome:
+    outcome = Outcome()
+    try:
+        config = load_config(options.config) if options.config else (
+            Config() if options.isolated else load_config(find_config(_config_start(options.paths))))
+        base = load_ruleset(config.rule_dirs + tuple(options.extra_rules))
+        _check_names(base, options)
+        linter = Linter(config, base, RuleSettings(select=options.select, ignore=options.ignore))
+    except (ConfigError, RuleError) as error:
+        kind = "configuration" if isinstance(error, ConfigError) else "rule"
+        outcome.stderr.append(f"healthlint: {kind} error: {error}")
+        outcome.exit_code = EXIT_ERROR
+        return outcome
+    fail_on = options.fail_on or config.fail_on or "warning"
+
+    problems: list[str] = []
+    if list(options.paths) == ["-"]:
+        name = options.stdin_filename or "<stdin>"
+        source = decode(stdin or b"", name)
+        results = []
+        if source.text is None:
+            problems.extend(source.notices)
+        else:
+            result = linter.lint_text(source.text, name, options.report_unused_disables)
+            results.append(replace(result, errors=source.notices) if source.notices else result)
+            if options.fix or options.diff:
+                outcome.stderr.append("healthlint: --fix and --diff need files, not standard input")
+                outcome.exit_code = EXIT_ERROR
+                return outcome
+    else:
+        if "-" in options.paths:
+            raise UsageError("'-' (standard input) cannot be mixed with other paths")
+        files, problems = discover(list(options.paths) or ["."])
+        named = {os.path.normpath(p) for p in options.paths}
+        files = [f for f in files if os.path.normpath(f) in named or config.wants(f)]
+        if options.fix or options.diff:
+            results, diffs, fix_errors, notes = _fix_files(linter, files, options)
+            problems.extend(fix_errors)
+            outcome.stderr.extend(notes)
+            if options.diff:
+                outcome.stdout = "".join(diffs)
+                outcome.exit_code = EXIT_FINDINGS if diffs else EXIT_CLEAN
+                if fix_errors:
+                    outcome.stderr.extend(fix_errors)
+                    outcome.exit_code = EXIT_ERROR
+                return outcome
+        else:
+            from .parallel import lint_paths
+
+            results = lint_paths(linter, files, options)
+
+    if options.write_baseline:
+        from .baseline import write_baseline
+
+        count = write_baseline(options.write_baseline, results)
+        outcome.stderr.append(f"healthlint: wrote {count} findings to the baseline {options.write_baseline}")
+    if options.baseline:
+        from .baseline import BaselineError, only_new, read_baseline
+
+        try:
+            known = read_baseline(options.baseline)
+        except BaselineError as error:
+            outcome.stderr.append(f"healthlint: {error}")
+            outcome.exit_code = EXIT_ERROR
+            return outcome
+        results = [only_new(result, known) for result in results]
+
+    from .output import Report, render
+
+    report = Report(tuple(results), linter.main_ruleset.rules, color=options.color, problems=tuple(problems))
+    outcome.stdout = render(options.output_format, report)
+    if options.statistics:
+        outcome.stdout += _statistics(report)
+    outcome.exit_code = exit_code(report, fail_on)
+    return outcome
+
+
+def _check_names(ruleset: RuleSet, options: CheckOptions) -> None:
+    from .model import CATEGORIES
+
+    known = {rule.id for rule in ruleset.rules} | set(CATEGORIES)
+    for option, names in (("--select", options.select), ("--ignore", options.ignore)):
+        for name in names:
+            if name not in known:
+                raise UsageError(f"{option}: no rule or category named {name!r}; `healthlint rules` lists them")
+
+
+def _config_start(paths) -> str:
+    first = next((p for p in paths if p != "-"), None)
+    return first or os.getcwd()
+
+
+def exit_code(report, fail_on: str) -> int:
+    if report.all_errors:
+        return EXIT_ERROR
+    threshold = SEVERITY_RANK[fail_on]
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for r in report.results for f in r.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _statistics(report) -> str:
+    from collections import Counter
+
+    counts = Counter((f.rule, f.category, f.severity) for r in report.results for f in r.findings)
+    lines = [f"{count:>6}  {rule:<32} {category:<16} {severity}"
+             for (rule, category, severity), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return "".join(line + "\n" for line in lines)
+
+
+def _fix_files(linter: Linter, files: list[str], options: CheckOptions):
+    """Fix (or diff) each file, then lint what is left for the report."""
+    from .files import read_source
+    from .fixes import fix_file, unified_diff
+
+    results, diffs, errors, notes = [], [], [], []
+    for path in files:
+        def lint(text, path=path):
+            return linter.lint_text(text, path).findings
+
+        outcome = fix_file(path, lint, unsafe=options.unsafe_fixes, write=not options.diff)
+        if outcome.error:
+            errors.append(outcome.error)
+        if options.diff:
+            if outcome.fixed != outcome.original:
+                diffs.append(unified_diff(path, outcome.original, outcome.fixed))
+            continue
+        source = read_source(path)
+        if source.text is None:
+            results.append(FileResult(path, errors=source.notices))
+        else:
+            results.append(linter.lint_text(source.text, path, options.report_unused_disables))
+        if outcome.written:
+            notes.append(f"healthlint: fixed {outcome.applied} problem{'s' if outcome.applied != 1 else ''} in {path}")
+    return results, diffs, errors, notes
+
