@@ -96,6 +96,53 @@ def check(paths, output_format, select, ignore, fail_on, extra_rules, stdin_file
     sys.exit(outcome.exit_code)
 
 
+_STARTER_CONFIG = """\
+# healthlint configuration. Every key is optional; `healthlint check` finds this
+# file by walking up from the paths it lints. Docs: `healthlint explain RULE`.
+
+# Extra folders of rule files (YAML, one rule per file), relative to this file.
+# rules: [house-rules/]
+
+# Rules or categories to run (empty: all) and to leave out.
+# select: [safety-claim, efficacy-claim, evidence, hype, stigma, disclaimer]
+# ignore: [readability]
+
+# Severity per rule id or category: error, warning or info.
+# severity:
+#   hype: info
+
+# Options of a rule's kind, per rule id (see `healthlint explain RULE`).
+# options:
+#   keyword-stuffing:
+#     keyphrases: {"kratom capsules": 0.03}
+
+# Which files a folder walk lints (globs relative to this file).
+# include: ["content/**"]
+# exclude: ["content/archive/**"]
+
+# The lowest severity that makes `check` exit with status 1.
+fail-on: warning
+
+# Settings for some paths only, applied in order.
+# overrides:
+#   - files: ["legal/**"]
+#     ignore: [disclaimer]
+"""
+
+
+@main.command()
+def init() -> None:
+    """Write a commented starter .healthlint.yaml in the current folder."""
+    from .config import CONFIG_FILE
+
+    if os.path.exists(CONFIG_FILE):
+        click.echo(f"healthlint: {CONFIG_FILE} already exists; nothing written", err=True)
+        sys.exit(EXIT_ERROR)
+    with open(CONFIG_FILE, "x", encoding="utf-8") as handle:
+        handle.write(_STARTER_CONFIG)
+    click.echo(f"wrote {CONFIG_FILE}")
+
+
 @main.command("rules")
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="An extra folder of rule files (repeatable).")

@@ -262,7 +262,7 @@ def _names(data: Located, key: str, path: str) -> tuple[str, ...]:
 
 
 def _rule_settings(data: Located, path: str) -> RuleSettings:
-    severity = data.get("severity", {})
+    severity = data.get("severity", Located())
     if not isinstance(severity, Located):
         raise ConfigError(path, data.line_of("severity"), "must map rule ids or categories to a severity",
                           "severity")
@@ -270,7 +270,7 @@ def _rule_settings(data: Located, path: str) -> RuleSettings:
         if value not in SEVERITIES:
             raise ConfigError(path, severity.line_of(name), f"must be one of {', '.join(SEVERITIES)}",
                               f"severity.{name}")
-    options = data.get("options", {})
+    options = data.get("options", Located())
     if not isinstance(options, Located) or not all(isinstance(v, Located) for v in options.values()):
         raise ConfigError(path, data.line_of("options"), "must map rule ids to {option: value}", "options")
     return RuleSettings(
