@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Speed of healthlint against proselint, in the same run, on the same files.
+
+    python bench/throughput.py [--corpus bench/out/articles] [--corpus bench/out/medquad]
+                               [--proselint bench/out/venv-proselint/bin/proselint] [--skip-proselint]
+
+For each corpus: healthlint with the full built-in pack in one process
+(`--jobs 1`) and with `--jobs 2`, both with a cold cache; healthlint again over
+the unchanged corpus with the cache warm; proselint over the same files. Prints
+MB/s, files/s, peak memory (largest single process) and the ratio to
+proselint. Then a linearity check: one file made of 1x, 2x and 4x the same
+text, timed in one process.
+
+Build the corpora first: bench/make_articles_corpus.py, bench/make_medquad_corpus.py.
+Install proselint apart from healthlint: python -m venv bench/out/venv-proselint &&
+bench/out/venv-proselint/bin/pip install proselint==0.16.0
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HEALTHLINT = [sys.executable, "-m", "healthlint"]
+
+
+def measure(command: list[str], cwd: str | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB of the largest process, exit status: each run in a fresh
+    measuring process so that peaks do not carry over between runs."""
+    probe = (
+        "import resource, subprocess, sys, time, json\n"
+        "start = time.perf_counter()\n"
+        "code = subprocess.run(json.loads(sys.argv[1]), cwd=sys.argv[2] or None, stdout=subprocess.DEVNULL,"
+        " stderr=subprocess.DEVNULL).returncode\n"
+        "elapsed = time.perf_counter() - start\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(json.dumps([elapsed, peak, code]))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", probe, json.dumps(command), cwd or ""], capture_output=True,
+                            text=True, check=True).stdout
+    elapsed, peak, code = json.loads(output)
+    return elapsed, peak, code
+
+
+def corpus_files(folder: str) -> list[str]:
+    return sorted(os.path.join(folder, name) for name in os.listdir(folder)
+                  if name.endswith((".md", ".txt", ".html")))
+
+
+def row(name: str, megabytes: float, files: int, elapsed: float, peak: float, reference: float | None) -> str:
+    rate = megabytes / elapsed
+    ratio = f"{rate / reference:7.1f}x" if reference else "      -"
+    return f"  {name:<34} {elapsed:8.2f} s {rate:8.2f} MB/s {files / elapsed:9.0f} files/s {peak:8.0f} MB {ratio}"
+
+
+def bench_corpus(folder: str, proselint: str | None, workdir: str) -> None:
+    files = corpus_files(folder)
+    megabytes = sum(os.path.getsize(f) for f in files) / 1e6
+    print(f"\n{folder}: {len(files)} files, {megabytes:.1f} MB")
+    print(f"  {'run':<34} {'time':>10} {'rate':>13} {'files/s':>17} {'peak':>11} {'vs proselint':>8}")
+    reference = None
+    if proselint:
+        elapsed, peak, _ = measure([proselint, "check", *files], cwd=workdir)
+        reference = megabytes / elapsed
+        print(row("proselint 0.16 (one process)", megabytes, len(files), elapsed, peak, None))
+    cache = os.path.join(workdir, ".healthlint_cache")
+    base = [*HEALTHLINT, "check", "--format", "json", folder]
+    for jobs in (1, 2):
+        shutil.rmtree(cache, ignore_errors=True)
+        elapsed, peak, _ = measure([*base, "--no-cache", "--jobs", str(jobs)], cwd=workdir)
+        print(row(f"healthlint --jobs {jobs} (no cache)", megabytes, len(files), elapsed, peak, reference))
+    shutil.rmtree(cache, ignore_errors=True)
+    first, _, _ = measure([*base, "--jobs", "2"], cwd=workdir)
+    second, peak, _ = measure([*base, "--jobs", "2"], cwd=workdir)
+    print(row("healthlint --jobs 2, cache cold", megabytes, len(files), first, 0, reference))
+    print(row("healthlint --jobs 2, cache warm", megabytes, len(files), second, peak, reference))
+    print(f"  warm/cold: {second / first:.3f} (target: under 0.1)")
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+def bench_linearity(folder: str, workdir: str) -> None:
+    """One file made of the first articles of the corpus, 1x, 2x and 4x over."""
+    files = corpus_files(folder)[:100]
+    text = "\n\n".join(open(f, encoding="utf-8").read() for f in files)
+    extension = os.path.splitext(files[0])[1]
+    print(f"\nlinearity: one {extension} file of {len(text.encode()) / 1e6:.1f} MB, 2x and 4x that")
+    times = []
+    for factor in (1, 2, 4):
+        path = os.path.join(workdir, f"big-{factor}x{extension}")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("\n\n".join([text] * factor))
+        best = min(measure([*HEALTHLINT, "check", "--format", "json", "--no-cache", "--jobs", "1", path])[0]
+                   for _ in range(2))
+        times.append(best)
+        print(f"  {factor}x: {best:.2f} s  ({best / times[0]:.2f} of 1x; ideal {factor:.2f})")
+        os.unlink(path)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", action="append",
+                        help="folder of files (default: bench/out/articles and bench/out/medquad)")
+    parser.add_argument("--proselint", default=os.path.join(HERE, "out", "venv-proselint", "bin", "proselint"))
+    parser.add_argument("--skip-proselint", action="store_true")
+    parser.add_argument("--skip-linearity", action="store_true")
+    args = parser.parse_args()
+    corpora = args.corpus or [os.path.join(HERE, "out", "articles"), os.path.join(HERE, "out", "medquad")]
+    proselint = None if args.skip_proselint else args.proselint
+    if proselint and not os.path.exists(proselint):
+        print(f"no proselint at {proselint}; see the docstring, or pass --skip-proselint", file=sys.stderr)
+        return 2
+    print(f"{os.cpu_count()} cores; python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as workdir:
+        for folder in corpora:
+            bench_corpus(os.path.abspath(folder), proselint, workdir)
+        if not args.skip_linearity:
+            bench_linearity(os.path.abspath(corpora[0]), workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
