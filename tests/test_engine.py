@@ -129,3 +129,12 @@ def test_positions_survive_crlf_bom_tabs_and_non_ascii(tmp_path):
     engine = make_rules(tmp_path, {"id": "claims", "phrases": ["harmless"]})
     text = "\ufeffPremière ligne.\r\n\r\n\tÇa est harmless 😀 harmless.\r\n"
     assert [f[1:4] for f in found(engine, text)] == [(3, 9, 17), (3, 20, 28)]
+
+
+def test_a_catastrophic_user_pattern_is_reported_and_the_rest_still_runs(tmp_path):
+    engine = make_rules(tmp_path, {"id": "slow", "patterns": [r"(a|aa)+$"]},
+                        {"id": "claims", "phrases": ["harmless"]})
+    result = lint_text(engine, "It is harmless. " + "a" * 40 + "!")
+    assert [f.rule for f in result.findings] == ["claims"]
+    assert len(result.errors) == 1
+    assert "rule slow" in result.errors[0] and "ran out of time" in result.errors[0]

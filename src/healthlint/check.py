@@ -128,7 +128,7 @@ def run_check(options: CheckOptions, stdin: bytes | None = None) -> Outcome:
             problems.extend(source.notices)
         else:
             result = linter.lint_text(source.text, name, options.report_unused_disables)
-            results.append(replace(result, errors=source.notices) if source.notices else result)
+            results.append(replace(result, errors=source.notices + result.errors))
             if options.fix or options.diff:
                 outcome.stderr.append("healthlint: --fix and --diff need files, not standard input")
                 outcome.exit_code = EXIT_ERROR

@@ -29,6 +29,7 @@ class Scanner:
                 entries.append((check_index, pattern_index, regex.compile(pattern, flags)))
                 sources.append(f"(?-i:{pattern})" if check.case_sensitive else f"(?:{pattern})")
         self.entries = entries
+        self.sources = sources
         self.gate = regex.compile("|".join(sources), regex.IGNORECASE) if sources else None
         # Patterns bucketed by the (lower-cased) character they must start with;
         # "" holds the ones that can start with anything.
@@ -38,21 +39,64 @@ class Scanner:
         self.buckets = dict(buckets)
         self.anywhere = self.buckets.get("", [])
 
-    def scan(self, document: Document, check_count: int) -> list[list[Hit]]:
+    def scan(self, document: Document, check_count: int) -> tuple[list[list[Hit]], set[int]]:
+        """Hits per check, and the checks whose patterns ran out of time on this document."""
         hits: list[list[Hit]] = [[] for _ in range(check_count)]
+        timed_out: set[int] = set()
         if self.gate is None:
-            return hits
-        entries, buckets, anywhere = self.entries, self.buckets, self.anywhere
+            return hits, timed_out
+        gate = self.gate
         for block in document.blocks:
-            text = block.text
-            for candidate in self.gate.finditer(text, overlapped=True):
-                position = candidate.start()
-                for entry_index in (*buckets.get(text[position].lower(), ()), *anywhere):
-                    check_index, pattern_index, compiled = entries[entry_index]
-                    found = compiled.match(text, position)
-                    if found and found.end() > position:
-                        hits[check_index].append(Hit(pattern_index, block, position, found.end()))
-        return hits
+            while True:
+                try:
+                    self._scan_block(block, gate, timed_out, hits)
+                    break
+                except TimeoutError:
+                    slow = self._slow_checks(block.text) - timed_out
+                    if not slow:
+                        # Nothing is pathological on its own: the block is just big.
+                        self._scan_block(block, gate, timed_out, hits, limited=False)
+                        break
+                    timed_out |= slow
+                    gate = self._gate_without(timed_out)
+                    if gate is None:
+                        break
+        return hits, timed_out
+
+    def _scan_block(self, block, gate, skipped: set[int], hits, limited: bool = True) -> None:
+        entries, buckets, anywhere = self.entries, self.buckets, self.anywhere
+        text = block.text
+        limit = time_limit(len(text)) if limited else None
+        for candidate in gate.finditer(text, overlapped=True, timeout=limit):
+            position = candidate.start()
+            for entry_index in (*buckets.get(text[position].lower(), ()), *anywhere):
+                check_index, pattern_index, compiled = entries[entry_index]
+                if check_index in skipped:
+                    continue
+                found = compiled.match(text, position, timeout=limit)
+                if found and found.end() > position:
+                    hits[check_index].append(Hit(pattern_index, block, position, found.end()))
+
+    def _slow_checks(self, text: str) -> set[int]:
+        slow = set()
+        for check_index, _, compiled in self.entries:
+            try:
+                for _ in compiled.finditer(text, overlapped=True, timeout=time_limit(len(text))):
+                    pass
+            except TimeoutError:
+                slow.add(check_index)
+        return slow
+
+    def _gate_without(self, skipped: set[int]):
+        sources = [source for (check_index, _, _), source in zip(self.entries, self.sources)
+                   if check_index not in skipped]
+        return regex.compile("|".join(sources), regex.IGNORECASE) if sources else None
+
+
+def time_limit(length: int) -> float:
+    """Seconds any one regex operation may take on a text of `length` characters: far more than
+    any sane pattern needs (they run at megabytes per second), far less than a hang."""
+    return 1.0 + length / 100_000
 
 
 def _longest_first(hits: list[Hit]) -> list[Hit]:
@@ -115,12 +159,29 @@ class Engine:
         return self._fingerprint
 
     def lint(self, document: Document) -> tuple[Finding, ...]:
+        return self.run(document)[0]
+
+    def run(self, document: Document) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+        """Findings in position order, and notices about rules that could not finish."""
         checks = self.ruleset.checks
-        hits = self.scanner.scan(document, len(checks))
+        hits, timed_out = self.scanner.scan(document, len(checks))
+        notices = [_notice(document, checks[index].rule, "a pattern ran out of time on this document")
+                   for index in sorted(timed_out)]
         findings = {}
-        for check, check_hits in zip(checks, hits):
+        for index, (check, check_hits) in enumerate(zip(checks, hits)):
+            if index in timed_out:
+                continue
             if check.merge_overlaps:
                 check_hits = _longest_first(check_hits)
-            for finding in check.check(document, check_hits):
-                findings.setdefault((finding.rule, finding.span), finding)
-        return tuple(sorted(findings.values(), key=lambda f: f.sort_key))
+            try:
+                for finding in check.check(document, check_hits):
+                    findings.setdefault((finding.rule, finding.span), finding)
+            except TimeoutError:
+                notices.append(_notice(document, check.rule, "a pattern ran out of time on this document"))
+            except Exception as error:  # noqa: BLE001 - one failing rule must not hide the others' findings
+                notices.append(_notice(document, check.rule, f"failed ({type(error).__name__}: {error})"))
+        return tuple(sorted(findings.values(), key=lambda f: f.sort_key)), tuple(notices)
+
+
+def _notice(document: Document, rule, what: str) -> str:
+    return f"{document.path}: rule {rule.id} ({rule.path}): {what}; its findings for this file are left out"

@@ -68,7 +68,7 @@ def lint_one(linter, cache, path: str, report_unused_disables: bool) -> FileResu
             f"{path}: internal error while linting ({type(error).__name__}: {error}); please report it",))
     if cache is not None and key is not None:
         cache.put(key, result.findings)
-    return FileResult(path, result.findings, source.notices, result.source)
+    return FileResult(path, result.findings, source.notices + result.errors, result.source)
 
 
 class ResultCache:

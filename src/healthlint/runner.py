@@ -8,4 +8,5 @@ from .model import FileResult
 
 def lint_text(engine: Engine, text: str, path: str = "<text>", format: str | None = None) -> FileResult:
     document = parse_document(text, path, format)
-    return FileResult(path=path, findings=engine.lint(document), source=document.source)
+    findings, notices = engine.run(document)
+    return FileResult(path=path, findings=findings, errors=notices, source=document.source)
