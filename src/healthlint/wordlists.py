@@ -1,0 +1,50 @@
+"""The word lists shipped in healthlint/data, read once per process.
+
+- english_words.txt: English words (SCOWL size 50, lower-case entries), for
+  telling a misspelling from an ordinary word and a name from a common word.
+- medical_terms.txt: drug, botanical and condition names for the `spelling`
+  kind; users add their own through that kind's options.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import regex
+
+_WORD_PART = regex.compile(r"\p{L}+")
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    return frozenset(_entries(_data("english_words.txt")))
+
+
+@lru_cache(maxsize=1)
+def medical_terms() -> tuple[str, ...]:
+    return tuple(_entries(_data("medical_terms.txt")))
+
+
+def read_terms(path: str | Path) -> tuple[str, ...]:
+    """Terms from a user's vocabulary file: one per line, `#` comments."""
+    return tuple(_entries(Path(path).read_text(encoding="utf-8")))
+
+
+def term_words(term: str) -> list[str]:
+    """The words a term contributes: "Mitragyna speciosa" gives two,
+    "7-hydroxymitragynine" gives "hydroxymitragynine"."""
+    return _WORD_PART.findall(term)
+
+
+def _data(name: str) -> str:
+    return (resources.files("healthlint") / "data" / name).read_text(encoding="utf-8")
+
+
+def _entries(text: str) -> list[str]:
+    entries = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            entries.append(line)
+    return entries
