@@ -335,3 +335,12 @@ def test_a_failed_rename_leaves_the_file_and_no_temporary_behind(tmp_path, monke
     assert code == 2 and "not fixed: Permission denied; the file is unchanged" in output
     assert path.read_text(encoding="utf-8") == "A wonderpill.\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_list_valued_rule_options_in_configuration(tmp_path):
+    (tmp_path / ".healthlint.yaml").write_text(
+        f"rules: [{FIXTURE_RULES}]\nselect: [test-wonder-claim]\n"
+        "options:\n  test-wonder-claim:\n    phrases: [wonderpill, magic bean]\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("A magic bean.\n", encoding="utf-8")
+    code, output = run("check", "--format", "json", "--no-cache", str(tmp_path / "a.txt"))
+    assert json_findings(output) == [("test-wonder-claim", 1, 3)]

@@ -60,15 +60,16 @@ class Linter:
         self.config = config
         self.base = base
         self.cli_settings = cli_settings
-        self._engines: dict[RuleSettings, Engine] = {}
+        self._engines: dict[str, Engine] = {}
         self.main_ruleset = self.engine_for(None).ruleset  # validates the configuration now
 
     def engine_for(self, path: str | None) -> Engine:
         settings = (self.config.settings_for(path) if path else self.config.settings).merged(self.cli_settings)
-        engine = self._engines.get(settings)
+        key = repr(settings)  # option values may be lists and mappings, which do not hash
+        engine = self._engines.get(key)
         if engine is None:
             engine = Engine(configured_ruleset(self.base, settings, self.config))
-            self._engines[settings] = engine
+            self._engines[key] = engine
         return engine
 
     def lint_text(self, text: str, path: str, report_unused_disables: bool = False) -> FileResult:

@@ -310,6 +310,9 @@ def configured_ruleset(ruleset, settings: RuleSettings, config: Config):
             except OptionError as error:
                 key = f"options.{rule.id}.{error.key}" if error.key else f"options.{rule.id}"
                 raise ConfigError(path, config.line_of("options", rule.id, error.key or ""), str(error), key) from None
+        try:
+            checks.append(check if changed is rule else compile_rule(changed))
+        except OptionError as error:
+            raise ConfigError(path, config.line_of("options", rule.id), str(error), f"options.{rule.id}") from None
         rules.append(changed)
-        checks.append(check if changed is rule else compile_rule(changed))
     return RuleSet(tuple(rules), tuple(checks)).selected(settings.select, settings.ignore)

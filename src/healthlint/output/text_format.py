@@ -9,6 +9,7 @@ from ..model import Finding
 from . import Report
 
 _CONTEXT = 60  # characters shown on either side of a span in a long line
+_LONGEST_MARK = 80  # a span longer than this (a whole paragraph) is marked by its start only
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan", "path": "bold underline", "mark": "bold red",
            "dim": "dim", "rule": "magenta", "suggestion": "green"}
 
@@ -47,6 +48,9 @@ def _finding_lines(path: str, finding: Finding, source_lines: list[str]) -> list
         start = span.column - 1
         end = span.end_column - 1 if span.end_line == span.line else len(text)
         end = max(end, start + 1)
+        clipped = end - start > _LONGEST_MARK
+        if clipped:
+            end = start + _LONGEST_MARK
         left = max(0, start - _CONTEXT)
         right = min(len(text), end + _CONTEXT)
         prefix = "…" if left > 0 else ""
@@ -55,7 +59,7 @@ def _finding_lines(path: str, finding: Finding, source_lines: list[str]) -> list
         out.append([(gutter, "dim"), (prefix + text[left:start], ""), (text[start:end], "mark"),
                     (text[end:right] + suffix, "")])
         out.append([(" " * (len(gutter) - 2) + "| ", "dim"),
-                    (" " * (len(prefix) + start - left) + "^" * (end - start), "mark")])
+                    (" " * (len(prefix) + start - left) + "^" * (end - start) + ("…" if clipped else ""), "mark")])
     for suggestion in finding.suggestions:
         out.append([("  suggestion: ", "suggestion"), (suggestion, "")])
     return out
