@@ -143,6 +143,17 @@ def init() -> None:
     click.echo(f"wrote {CONFIG_FILE}")
 
 
+@main.command("server")
+def server_command() -> None:
+    """Run the language server (LSP) over standard input and output; alias: lsp."""
+    from .server import serve
+
+    serve()
+
+
+main.add_command(server_command, name="lsp")
+
+
 @main.command("rules")
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="An extra folder of rule files (repeatable).")
