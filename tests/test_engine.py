@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 import yaml
 
 from healthlint.engine import Engine
@@ -131,10 +133,42 @@ def test_positions_survive_crlf_bom_tabs_and_non_ascii(tmp_path):
     assert [f[1:4] for f in found(engine, text)] == [(3, 9, 17), (3, 20, 28)]
 
 
-def test_a_catastrophic_user_pattern_is_reported_and_the_rest_still_runs(tmp_path):
-    engine = make_rules(tmp_path, {"id": "slow", "patterns": [r"(a|aa)+$"]},
+@pytest.mark.parametrize("scanner", ["hyperscan", "regex"])
+def test_a_catastrophic_user_pattern_is_reported_and_the_rest_still_runs(tmp_path, monkeypatch, scanner):
+    monkeypatch.setenv("HEALTHLINT_SCANNER", scanner)
+    # The lookahead keeps Hyperscan's prefilter from ruling the text out, so the
+    # `regex` module has to try, and backtracks exponentially.
+    engine = make_rules(tmp_path, {"id": "slow", "patterns": [r"(a|aa)+(?=!)"]},
                         {"id": "claims", "phrases": ["harmless"]})
-    result = lint_text(engine, "It is harmless. " + "a" * 40 + "!")
+    result = lint_text(engine, "It is harmless. " + "a" * 40 + "?")
     assert [f.rule for f in result.findings] == ["claims"]
     assert len(result.errors) == 1
     assert "rule slow" in result.errors[0] and "ran out of time" in result.errors[0]
+
+
+def test_both_scanners_find_the_same_hits(builtin_ruleset):
+    """Hyperscan only rules text out; what matches is decided by the regex module either way."""
+    pytest.importorskip("hyperscan")
+    from pathlib import Path
+
+    from healthlint.documents import parse_document
+    from healthlint.scanning import HyperscanScanner, RegexGateScanner
+
+    texts = [(example.text, f"x.{ {'text': 'txt', 'markdown': 'md', 'html': 'html'}[example.format]}")
+             for rule in builtin_ruleset.rules for example in rule.bad_examples + rule.good_examples]
+    root = Path(__file__).resolve().parents[1]
+    for folder in (root / "examples", root / "tests" / "fixtures" / "documents"):
+        texts += [(path.read_text(encoding="utf-8-sig"), path.name) for path in sorted(folder.iterdir())
+                  if path.suffix in (".md", ".txt", ".html")]
+    texts.append(("Café “naïve” users’ claims… it’s harmless — no side‑effects 😀.", "x.txt"))
+    fast, portable = HyperscanScanner(builtin_ruleset), RegexGateScanner(builtin_ruleset)
+    count = len(builtin_ruleset.checks)
+
+    def flat(scan):
+        hits, timed_out = scan
+        return sorted((c, h.pattern, h.block.index, h.start, h.end) for c, check_hits in enumerate(hits)
+                      for h in check_hits), timed_out
+
+    for text, name in texts:
+        document = parse_document(text, name)
+        assert flat(fast.scan(document, count)) == flat(portable.scan(document, count)), name

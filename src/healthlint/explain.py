@@ -51,12 +51,19 @@ def _one_line(text: str) -> str:
 
 
 def _show(value) -> str:
+    """An option value in one line: lists and maps shortened, term sets by their patterns."""
+    from .kinds.base import Terms
+
     if value is None:
         return "(not set)"
-    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
-        shown = ", ".join(f"{k} → {v}" if isinstance(v, str) else str(k) for k, v in value[:8])
+    if isinstance(value, Terms):
+        return _show(value.patterns)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Terms):
+        return f"{_show(value[0])} (within: {value[1]})"  # `unless` and `when`: terms and a window
+    if isinstance(value, tuple) and value and all(isinstance(item, tuple) and len(item) == 2 for item in value):
+        shown = ", ".join(f"{key} → {item}" for key, item in value[:8])
         return shown + (f", … ({len(value)} in all)" if len(value) > 8 else "")
-    if isinstance(value, tuple):
-        shown = "; ".join(str(v) for v in value[:8])
+    if isinstance(value, (tuple, list)):
+        shown = "; ".join(str(item) for item in value[:8])
         return shown + (f"; … ({len(value)} in all)" if len(value) > 8 else "")
     return str(value)
