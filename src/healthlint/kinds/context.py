@@ -1,4 +1,10 @@
-"""Questions rules ask about the text around a match: quoted? negated? what is near?"""
+"""Questions rules ask about the text around a match: quoted? negated? what is near?
+
+A match is negated when a negator stands up to two words before it, perhaps
+followed by auxiliaries and an article ("no treatment has been proven to",
+"no supplement is a cure-all"); contractions count with or without their
+apostrophe ("don't", "dont"), since scraped text often loses it.
+"""
 from __future__ import annotations
 
 import regex
@@ -9,10 +15,14 @@ from ..model import Block, Document
 # ’ is far more often an apostrophe than a quote in the texts we lint.
 _QUOTED = regex.compile(r"“[^“”]*”|\"[^\"]*\"|«[^«»]*»|„[^„“”]*[“”]")
 
-# A negator up to two words before the match: "is not risk-free", "isn't
-# entirely safe", "never guaranteed".
+# A negator up to two words before the match, then perhaps auxiliaries and an
+# article: "is not risk-free", "isn't entirely safe", "never guaranteed", "no
+# treatment has been proven to", "no supplement is a cure-all". Contractions
+# may have lost their apostrophe ("dont stop"), as in text scraped from HTML.
 _NEGATED = regex.compile(
-    r"\b(?:not|no|none|never|no\s+longer|nor|cannot|can['’]t|won['’]t|\w+n['’]t)\s+(?:\S+\s+){0,2}$",
+    r"\b(?:not|no|none|never|no\s+longer|nor|cannot|can['’]t|won['’]t|\w+n['’]t"
+    r"|(?:do|does|did|is|are|was|were|should|would|could|must|has|have|had)nt)\s+(?:\S+\s+){0,2}"
+    r"(?:(?:has|have|had|is|are|was|were|be|been|yet|ever)\s+){0,3}(?:(?:a|an|the)\s+)?$",
     regex.IGNORECASE,
 )
 

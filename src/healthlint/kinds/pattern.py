@@ -3,7 +3,9 @@
 A hit is reported unless it is inside a quotation (quoted speech is not the
 writer's claim), negated ("is not risk-free"), overlapped by one of the rule's
 exceptions, or something the `unless` terms describe occurs near it (a
-citation in the same or the next sentence, say).
+citation in the same or the next sentence, say). `when` is the converse: terms
+that must occur near a hit for it to count ("studies suggest" matters where a
+benefit is claimed, not where a gene is described).
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from . import context
 from .base import Check, Hit, Option, OptionError, Terms, boolean, keep_case, phrase_regex, regex_list, string_list, terms
 
 
-def _unless(value):
+def _near_terms(value):
+    """`unless` and `when`: phrases and/or patterns, and the window to look in."""
     if not isinstance(value, dict):
         raise OptionError("must be a mapping with 'phrases' and/or 'patterns' and 'within'")
     within = value.get("within", "sentence")
@@ -27,8 +30,10 @@ OPTIONS = {
     "phrases": Option(string_list, (), help="literal phrases; case-insensitive, word-bounded"),
     "patterns": Option(regex_list, (), help="regexes (the `regex` module's syntax), case-insensitive"),
     "case_sensitive": Option(boolean, False, help="match case exactly"),
-    "unless": Option(_unless, None, help="terms that cancel a match when found `within` its sentence, "
+    "unless": Option(_near_terms, None, help="terms that cancel a match when found `within` its sentence, "
                      "sentence-or-next, paragraph or document"),
+    "when": Option(_near_terms, None, help="terms that must be found `within` its sentence, sentence-or-next, "
+                   "paragraph or document for a match to count"),
     "skip_quoted": Option(boolean, True, help="ignore matches inside double quotes within a sentence"),
     "skip_negated": Option(boolean, True, help="ignore matches preceded by a negation (not, never, n't)"),
 }
@@ -45,6 +50,8 @@ class PatternCheck(Check):
             raise OptionError("a pattern rule needs 'phrases' or 'patterns'", key="phrases")
         unless = rule.option("unless")
         self.unless = (unless[0].compiled(), unless[1]) if unless else None
+        when = rule.option("when")
+        self.when = (when[0].compiled(), when[1]) if when else None
         self.exceptions = Terms(rule.exceptions).compiled()
         self.scope = set(rule.scope)
 
@@ -53,6 +60,8 @@ class PatternCheck(Check):
         for hit in hits:
             block, start, end = hit.block, hit.start, hit.end
             if not accepts(self, document, hit):
+                continue
+            if self.when and not context.found_near(document, block, start, self.when[1], self.when[0]):
                 continue
             if self.unless and context.found_near(document, block, start, self.unless[1], self.unless[0]):
                 continue
