@@ -62,6 +62,10 @@ class SourceMap:
     """
 
     runs: tuple[tuple[int, int], ...]
+    # (text_start, text_end, source_end) of made-up characters that stand for
+    # a longer stretch of source (an entity decoded to one character, a MASK
+    # for a whole code span): a span that ends on them ends where it does.
+    stand_ins: tuple[tuple[int, int, int], ...] = ()
 
     def to_source(self, offset: int) -> int:
         index = bisect_right(self.runs, (offset, float("inf"))) - 1
@@ -73,7 +77,12 @@ class SourceMap:
         if end <= start:
             point = self.to_source(start)
             return point, point
-        return self.to_source(start), self.to_source(end - 1) + 1
+        source_end = self.to_source(end - 1) + 1
+        if self.stand_ins:
+            index = bisect_right(self.stand_ins, (end - 1, float("inf"))) - 1
+            if index >= 0 and end - 1 < self.stand_ins[index][1]:
+                source_end = max(source_end, self.stand_ins[index][2])
+        return self.to_source(start), source_end
 
 
 @dataclass(frozen=True)

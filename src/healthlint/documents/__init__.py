@@ -62,12 +62,13 @@ def _parser(format: str):
 class BlockBuilder:
     """Collects the pieces of one block's text together with their source offsets."""
 
-    __slots__ = ("parts", "runs", "length")
+    __slots__ = ("parts", "runs", "length", "stand_ins")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.runs: list[tuple[int, int]] = []
         self.length = 0
+        self.stand_ins: list[tuple[int, int, int]] = []
 
     def add(self, text: str, source_offset: int) -> None:
         """Append text copied verbatim from the source at source_offset."""
@@ -79,10 +80,17 @@ class BlockBuilder:
         self.parts.append(text)
         self.length += len(text)
 
-    def add_synthetic(self, text: str, source_offset: int) -> None:
-        """Append characters that stand for source at source_offset (a joining space, a MASK)."""
+    def add_synthetic(self, text: str, source_offset: int, source_end: int | None = None) -> None:
+        """Append characters that stand for source at source_offset (a joining space, a MASK).
+
+        source_end, when given, is where the source they replace ends (after
+        "&amp;", after a whole code span), so that a span ending on them
+        covers all of it.
+        """
         if not text:
             return
+        if source_end is not None and source_end > source_offset + len(text):
+            self.stand_ins.append((self.length, self.length + len(text), source_end))
         self.runs.append((self.length, source_offset))
         self.parts.append(text)
         self.length += len(text)
@@ -99,7 +107,7 @@ class BlockBuilder:
 
     def build(self, kind: str, index: int, level: int = 0) -> Block:
         text = "".join(self.parts)
-        source_map = SourceMap(_drop_placeholders(self.runs))
+        source_map = SourceMap(_drop_placeholders(self.runs), tuple(self.stand_ins))
         return Block(kind, text, source_map, split_sentences(text), level, index)
 
 
