@@ -181,19 +181,48 @@ class ConsistencyCheck(Check):
         self.english = english_words()
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
+        blocks = [block for block in document.blocks if in_scope(self.rule.scope, block.kind)]
+        case, joins = self._worth_a_look(blocks)
+        if not (case or joins):
+            return
         prose: list[list[Token]] = []  # tokens of blocks that do not capitalise by rule
         every: list[list[Token]] = []
-        for block in document.blocks:
-            if not in_scope(self.rule.scope, block.kind):
-                continue
+        for block in blocks:
             tokens = tokens_of(block)
             every.append(tokens)
             if not title_like(block, tokens):
                 prose.append(tokens)
-        if "case" in self.compare:
+        if case:
             yield from self._case(document, prose)
-        if self.compare & {"hyphenation", "spacing"}:
+        if joins:
             yield from self._joins(document, every)
+
+    def _worth_a_look(self, blocks: list[Block]) -> tuple[bool, bool]:
+        """Whether the text can hold a case variant, and a hyphen or space
+        variant at all. Nearly every text holds neither; finding that out with
+        set operations over its distinct words costs a fraction of the full
+        analysis, which then runs only where it can find something."""
+        words = [word for block in blocks for word in _TOKEN.findall(block.text)]
+        distinct = set(words)
+        lowers = {word.lower() for word in distinct}
+        case = False
+        if "case" in self.compare and len(lowers) < len(distinct):
+            forms: dict[str, int] = {}
+            for word in distinct:
+                lower = word.lower()
+                forms[lower] = forms.get(lower, 0) + 1
+            case = any(
+                forms[word.lower()] > 1 and (_INNER_CAPITAL.search(word) or word.isupper()
+                                             and word.lower() not in self.english)
+                for word in distinct if not word.islower() and not word.istitle() or _INNER_CAPITAL.search(word)
+            )
+        joins = False
+        if "hyphenation" in self.compare:
+            joins = any(_HYPHENS.sub("", lower) in lowers for lower in lowers if _HYPHENS.search(lower))
+        if not joins and "spacing" in self.compare:
+            sequence = [word.lower() for word in words]
+            joins = bool(lowers.intersection(map(str.__add__, sequence, sequence[1:])))
+        return case, joins
 
     # ---- capitals ----------------------------------------------------------
 

@@ -75,15 +75,30 @@ def word_syllables(word: str) -> int:
     return max(count, 1)
 
 
+class _SyllableTable(dict):
+    """word -> syllables, filled as words are met. A text reuses most of its
+    words, and a corpus most of its vocabulary, so counting goes at the speed of
+    a dictionary lookup done in C (`map(table.__getitem__, words)`)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 200_000:
+            self.clear()  # bounded: a crawl of many languages must not grow it forever
+        count = self[word] = word_syllables(word)
+        return count
+
+
+_SYLLABLE_TABLE = _SyllableTable()
+
+
 def words_in(text: str, start: int = 0, end: int | None = None) -> list[str]:
-    return [match.group() for match in _WORD.finditer(text, start, len(text) if end is None else end)]
+    return _WORD.findall(text, start, len(text) if end is None else end)
 
 
 def count_block(block: Block) -> Counts:
     """Words, sentences and syllables of a block's text."""
-    words = words_in(block.text)
+    words = _WORD.findall(block.text)
     sentences = sum(1 for start, end in block.sentences if _WORD.search(block.text, start, end))
-    return Counts(len(words), max(sentences, 1), sum(word_syllables(word) for word in words))
+    return Counts(len(words), max(sentences, 1), sum(map(_SYLLABLE_TABLE.__getitem__, words)))
 
 
 def count_text(text: str) -> Counts:
@@ -92,7 +107,7 @@ def count_text(text: str) -> Counts:
 
     words = words_in(text)
     sentences = sum(1 for start, end in split_sentences(text) if _WORD.search(text, start, end))
-    return Counts(len(words), max(sentences, 1), sum(word_syllables(word) for word in words))
+    return Counts(len(words), max(sentences, 1), sum(map(_SYLLABLE_TABLE.__getitem__, words)))
 
 
 class ReadabilityCheck(Check):
@@ -137,7 +152,11 @@ class ReadabilityCheck(Check):
 
     def _long_sentences(self, document: Document, block: Block) -> Iterable[Finding]:
         text = block.text
+        if len(text) < self.max_words * 2:  # too short to hold a long sentence
+            return
         for start, end in block.sentences:
+            if end - start <= self.max_words * 2:  # a word takes at least two characters with its space
+                continue
             count = len(words_in(text, start, end))
             if count > self.max_words:
                 yield self.finding(

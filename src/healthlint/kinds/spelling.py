@@ -239,16 +239,26 @@ class SpellingCheck(Check):
         self.allowed = frozenset(word.lower() for word in rule.option("allow"))
         self.exceptions = Terms(rule.exceptions).compiled()
         self._verdicts: dict[str, tuple[str, int] | None] = {}
+        self._clean_tokens: set[str] = set()
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
+        suspicious = self._suspicious
         for block in document.blocks:
             if not in_scope(self.rule.scope, block.kind):
                 continue
             text = block.text
+            # Nearly every word is known: judge each distinct word form once
+            # (cached across documents), and walk positions only in the rare
+            # block that holds a suspect.
+            unseen = set(_TOKEN.findall(text))
+            unseen -= self._clean_tokens  # in C: most words were judged before
+            suspects = {token for token in unseen if suspicious(token)}
+            if not suspects:
+                continue
             for token in _TOKEN.finditer(text):
-                word = _POSSESSIVE.sub("", token.group())
-                if word.lower() in self.vocabulary:
+                if token.group() not in suspects:
                     continue
+                word = _POSSESSIVE.sub("", token.group())
                 for part in _LETTERS.finditer(word):
                     verdict = self._misspelling(part.group())
                     if verdict is None:
@@ -264,6 +274,15 @@ class SpellingCheck(Check):
                         fields={"term": term, "distance": distance},
                         replacement=term,
                     )
+
+    def _suspicious(self, token: str) -> bool:
+        """Whether any letter run of the token is a misspelling; clean tokens are remembered."""
+        word = _POSSESSIVE.sub("", token)
+        verdict = len(word) >= self.vocabulary.min_length and word.lower() not in self.vocabulary and any(
+            self._misspelling(part) is not None for part in _LETTERS.findall(word))
+        if not verdict and len(self._clean_tokens) < 500_000:
+            self._clean_tokens.add(token)
+        return verdict
 
     def _misspelling(self, word: str) -> tuple[str, int] | None:
         """(the term it misspells, edits) or None; cached per word form."""
