@@ -98,8 +98,9 @@ class Block:
 
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence that contains the text offset."""
-        starts = [start for start, _ in self.sentences]
-        return max(bisect_right(starts, offset) - 1, 0)
+        # Sentences are sorted (start, end) pairs: the last one starting at or
+        # before the offset is found by bisecting on (offset, +inf).
+        return max(bisect_right(self.sentences, (offset, float("inf"))) - 1, 0)
 
 
 @dataclass(frozen=True)

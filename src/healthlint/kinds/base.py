@@ -171,6 +171,9 @@ class Check:
 
     def __init__(self, rule: Rule):
         self.rule = rule
+        # Read once here: `accepts` asks for them on every hit.
+        self.skip_quoted = rule.option("skip_quoted", True)
+        self.skip_negated = rule.option("skip_negated", True)
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         raise NotImplementedError

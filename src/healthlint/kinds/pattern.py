@@ -80,9 +80,9 @@ def accepts(check: Check, document: Document, hit: Hit) -> bool:
         return False
     if "document" not in rule.scope and "paragraph" not in rule.scope and context.crosses_sentence(block, start, end):
         return False
-    if rule.option("skip_quoted", True) and context.in_quotes(block, start, end):
+    if check.skip_quoted and context.in_quotes(block, start, end):
         return False
-    if rule.option("skip_negated", True) and context.negated(block, start):
+    if check.skip_negated and context.negated(block, start):
         return False
     exceptions = getattr(check, "exceptions", None)
     if exceptions is not None:
