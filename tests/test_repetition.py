@@ -1,0 +1,287 @@
+"""The `repetition` kind and the keyword-stuffing rule: what is a stuffed phrase,
+what is a topic, where the finding goes, and declared keyphrases.
+
+The fixtures are articles of the content-farm genre written for these tests
+(tests/fixtures/stuffing_*): a search phrase pasted into paragraphs, an
+article built around a phrase that it repeats in headings, and an article
+whose topic phrases repeat naturally.
+"""
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from healthlint.documents import parse_document
+from healthlint.engine import Engine
+from healthlint.kinds import repetition
+from healthlint.kinds.base import OptionError
+from healthlint.ruleset import RuleSet, compile_rule, load_ruleset, with_options
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RULE = load_ruleset().by_id("stuffed-phrase")
+
+
+def lint(text: str, path: str = "article.txt", rule=RULE):
+    engine = Engine(RuleSet((rule,), (compile_rule(rule),)))
+    document = parse_document(text, path)
+    return document, engine.lint(document)
+
+
+def lint_fixture(name: str, rule=RULE):
+    return lint((FIXTURES / name).read_text(encoding="utf-8"), name, rule)
+
+
+def position(span) -> tuple[int, int, int, int]:
+    return span.line, span.column, span.end_line, span.end_column
+
+
+def covered(document, span) -> str:
+    return repetition.normalized(document.source[span.start_offset : span.end_offset])
+
+
+# ---- whole articles ------------------------------------------------------------
+
+
+def test_pasted_search_phrase_is_reported_once_with_every_occurrence():
+    document, findings = lint_fixture("stuffing_pasted_query.txt")
+    assert len(findings) == 1
+    finding = findings[0]
+    assert (finding.rule, finding.category, finding.severity) == ("stuffed-phrase", "keyword-stuffing", "warning")
+    # The first occurrence is in the introduction, where the phrase may stay;
+    # the finding sits on the next one.
+    assert position(finding.span) == (7, 161, 7, 185)
+    assert finding.match == "Ashwagandha root picture"
+    assert [position(span) for span in finding.related] == [(2, 108, 2, 132), (9, 190, 9, 214), (11, 194, 11, 218)]
+    assert finding.message.startswith("“Ashwagandha root picture” appears 4 times (1.6% of 243 words)")
+    assert "worded like a search query" in finding.message
+    assert "reword the other occurrences" in finding.suggestions[0]
+    for span in (finding.span, *finding.related):
+        assert covered(document, span) == "ashwagandha root picture"
+
+
+def test_article_built_around_a_phrase_in_its_headings_is_reported():
+    document, findings = lint_fixture("stuffing_built_around.md")
+    assert len(findings) == 1
+    finding = findings[0]
+    assert finding.match == "valerian and melatonin"
+    # Kept: the title, one heading, the introduction. The table of contents
+    # (line 7) is not an occurrence of its own.
+    assert position(finding.span) == (13, 182, 13, 204)
+    assert [span.line for span in finding.related] == [1, 3, 11, 17, 21]
+    assert "in 2 headings" in finding.message
+    for span in (finding.span, *finding.related):
+        assert covered(document, span) == "valerian and melatonin"
+
+
+def test_topic_phrases_and_names_are_not_stuffing():
+    _, findings = lint_fixture("stuffing_topic.txt")
+    assert findings == ()
+
+
+# ---- what counts ---------------------------------------------------------------
+
+
+def _candidates(text: str, path: str = "article.txt"):
+    document = parse_document(text, path)
+    check = compile_rule(RULE)
+    words = repetition.Words(repetition.counted_blocks(document, RULE.scope))
+    found = repetition.candidates(words, check.min_words, check.max_words, check.min_count, check.query)
+    return {candidate.text: candidate for candidate in found}
+
+
+def test_a_table_of_contents_does_not_count_twice():
+    text = (
+        "Kratom Capsules Review\n\n"
+        "- Kratom Capsules Review\n- Dosage\n\n"
+        "Kratom is a plant. This is our kratom capsules review.\n\n"
+        "Dosage\n\n"
+        "Kratom doses vary. Read the kratom capsules review again.\n"
+    )
+    assert _candidates(text)["kratom capsules review"].count == 3
+
+
+def test_a_phrase_always_inside_a_longer_one_gives_way_to_it():
+    text = " ".join(
+        f"Kratom grows in {place}. {opening} the kratom tree image {closing}."
+        for place, opening, closing in (
+            ("Thailand", "Look at", "below"),
+            ("Malaysia", "We drew", "by hand"),
+            ("Borneo", "Print", "at home"),
+            ("Sumatra", "Share", "with friends"),
+        )
+    )
+    found = _candidates(text)
+    assert "kratom tree image" in found
+    assert "kratom tree" not in found and "tree image" not in found
+
+
+def test_overlapping_phrases_report_once_and_the_longest_wins():
+    paragraphs = [
+        "Kratom is a tree. People search for best kratom capsules near me every day.",
+        "Kratom capsules are sold in shops. The best kratom capsules near me are not always safe.",
+        "Kratom can cause dependence. Finding best kratom capsules near me is easy online.",
+        "Kratom is not approved. Ads for best kratom capsules near me are everywhere.",
+    ]
+    _, findings = lint("\n\n".join(paragraphs))
+    assert [finding.match for finding in findings] == ["best kratom capsules near me"]
+
+
+def test_a_brand_written_in_lower_case_is_a_signal():
+    text = (
+        "Kratom brands recall products now and then. The OPX Kratom recall was one.\n\n"
+        "Buyers of kratom checked their lots after the opx kratom recall.\n\n"
+        "Kratom is not approved by the FDA. Read about the opx kratom recall first.\n"
+    )
+    candidate = _candidates(text)["opx kratom recall"]
+    assert candidate.lowered and candidate.query
+    _, findings = lint(text)
+    assert [finding.match for finding in findings] == ["opx kratom recall"]
+
+
+def test_a_query_word_needs_a_subject_that_the_text_uses():
+    # "detailed pictures" ends in a query word but names nothing the text is about.
+    text = " ".join(
+        f"{machine} detailed pictures {where}."
+        for machine, where in (
+            ("A CT scan takes", "of the chest"),
+            ("An MRI gives", "inside the brain"),
+            ("An ultrasound shows", "from sound waves"),
+            ("A PET scan yields", "after an injection"),
+        )
+    )
+    assert not _candidates(text)["detailed pictures"].query
+    assert lint(text)[1] == ()
+
+
+def test_a_name_repeated_for_precision_is_not_reported():
+    text = "\n\n".join(
+        f"Mitragyna speciosa grows in {place}. Farmers there harvest Mitragyna speciosa by hand."
+        for place in ("Thailand", "Malaysia", "Indonesia")
+    )
+    assert _candidates(text)["mitragyna speciosa"].name
+    assert lint(text)[1] == ()
+
+
+def test_a_productive_topic_is_not_reported():
+    found = _candidates((FIXTURES / "stuffing_topic.txt").read_text(encoding="utf-8"))
+    assert found["opioid withdrawal"].family > 0.3
+    assert found["opioid withdrawal"].score == 0.0  # not scored yet: candidates() only measures
+
+
+# ---- declared keyphrases --------------------------------------------------------
+
+
+def _article(keyphrase_times: int, words: int = 200) -> str:
+    filler = ("Sleep matters for health and mood, and habits help most people rest. " * 40).split()
+    sentences, used = [], 0
+    for _ in range(keyphrase_times):
+        sentences.append("We tested ashwagandha gummies.")
+        used += 3
+    body = " ".join(filler[: words - used])
+    return body + " " + " ".join(sentences) + "\n"
+
+
+@pytest.mark.parametrize(
+    "times, severity",
+    [(5, None), (6, None), (7, "warning"), (8, "warning"), (9, "error")],
+)
+def test_declared_keyphrase_density_uses_yoasts_bands(times, severity):
+    # 200 words: 6 occurrences are 3.0% (not over), 7 are 3.5%, 9 are 4.5%.
+    rule = with_options(RULE, keyphrases=["Ashwagandha gummies"], detect=False)
+    _, findings = lint(_article(times), rule=rule)
+    assert [finding.severity for finding in findings] == ([severity] if severity else [])
+    if severity:
+        assert findings[0].message.startswith(f"“ashwagandha gummies” appears {times} times")
+        assert "declared keyphrase" in findings[0].message
+        assert len(findings[0].related) == times - 1
+
+
+def test_a_keyphrase_may_set_its_own_maximum_density():
+    rule = with_options(RULE, keyphrases=[{"phrase": "ashwagandha gummies", "max_density": 1.0}], detect=False)
+    _, findings = lint(_article(3), rule=rule)  # 1.5%
+    assert [finding.severity for finding in findings] == ["warning"]
+
+
+def test_the_detector_leaves_a_declared_keyphrase_to_its_density():
+    text = (FIXTURES / "stuffing_pasted_query.txt").read_text(encoding="utf-8")
+    rule = with_options(RULE, keyphrases=["ashwagandha root picture"])
+    assert lint(text, rule=rule)[1] == ()  # 1.6%: within the band
+
+
+# ---- options and speed ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options, key",
+    [
+        ({"signals": {"querry": 1.0}}, "signals.querry"),
+        ({"signals": {"query": "high"}}, "signals.query"),
+        ({"keyphrases": [{"phrase": "kratom", "limit": 2}]}, "keyphrases.limit"),
+        ({"keyphrases": ["  "]}, "keyphrases"),
+        ({"min_count": 0}, "min_count"),
+    ],
+)
+def test_bad_options_are_rejected_with_the_key(options, key):
+    with pytest.raises(OptionError) as error:
+        with_options(RULE, **options)
+    assert error.value.key == key
+
+
+def test_max_words_below_min_words_is_rejected():
+    with pytest.raises(OptionError) as error:
+        compile_rule(with_options(RULE, min_words=4, max_words=3))
+    assert error.value.key == "max_words"
+
+
+def test_time_grows_linearly_with_the_text():
+    rng = random.Random(3)
+    vocabulary = [f"w{n}" for n in range(400)] + ["kratom", "tree", "image", "the", "of", "and"]
+
+    def article(paragraphs: int) -> str:
+        return "\n\n".join(
+            " ".join(rng.choice(vocabulary) for _ in range(60)) + ". Kratom tree image." for _ in range(paragraphs)
+        )
+
+    def seconds(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):  # the fastest of three runs: the least disturbed by other work
+            started = time.perf_counter()
+            lint(text)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = article(100), article(800)  # 6,300 and 50,400 words
+    # Eight times the text: linear work takes about eight times as long
+    # (somewhat more: more phrases repeat), quadratic work 64 times.
+    assert seconds(large) < 20 * seconds(small) + 0.5
+
+
+def test_keyphrases_may_be_one_mapping_of_phrase_to_percentage():
+    rule = with_options(RULE, keyphrases={"ashwagandha gummies": "1%"}, detect=False)
+    assert rule.option("keyphrases")[0].max_density == 1.0
+    with pytest.raises(OptionError) as error:
+        with_options(RULE, keyphrases={"ashwagandha gummies": 0})
+    assert error.value.key == "keyphrases.max_density"
+
+
+def test_a_query_is_not_hidden_by_the_word_that_always_follows_it():
+    text = "\n\n".join(
+        f"Kratom is sold in {place}. {who} kratom near me today, {tail}."
+        for place, who, tail in (
+            ("shops", "Shoppers look for", "and find it"),
+            ("vape stores", "Teenagers search", "again"),
+            ("gas stations", "Drivers ask about", "sadly"),
+        )
+    )
+    assert [finding.match for finding in lint(text)[1]] == ["kratom near me"]
+
+
+def test_a_range_of_years_is_not_a_query():
+    text = "\n\n".join(
+        f"In the 2009-2010 season the flu {event}. Vaccines for 2009-2010 were late."
+        for event in ("spread early", "hit children", "peaked in October")
+    )
+    assert lint(text)[1] == ()
