@@ -10,7 +10,7 @@ with the file, the line and the key. Command-line options override it.
     ignore: [readability]
     severity: {hype: info, absolute-safety: error}   # per rule or category
     options:                         # per rule: the kind's options
-      keyword-stuffing: {keyphrases: {"kratom capsules": 0.03}}
+      stuffed-phrase: {keyphrases: {"kratom capsules": "3%"}}
     include: ["content/**/*.md"]     # globs, relative to the file's folder
     exclude: ["content/archive/**"]
     fail-on: warning

@@ -50,6 +50,9 @@ def _one_line(text: str) -> str:
     return text.strip().replace("\n", " ⏎ ")
 
 
+_SHOWN = 16  # items of a list or mapping option shown before "… (N in all)"
+
+
 def _show(value) -> str:
     """An option value in one line: lists and maps shortened, term sets by their patterns."""
     from .kinds.base import Terms
@@ -61,9 +64,9 @@ def _show(value) -> str:
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Terms):
         return f"{_show(value[0])} (within: {value[1]})"  # `unless` and `when`: terms and a window
     if isinstance(value, tuple) and value and all(isinstance(item, tuple) and len(item) == 2 for item in value):
-        shown = ", ".join(f"{key} → {item}" for key, item in value[:8])
-        return shown + (f", … ({len(value)} in all)" if len(value) > 8 else "")
+        shown = ", ".join(f"{key} → {item}" for key, item in value[:_SHOWN])
+        return shown + (f", … ({len(value)} in all)" if len(value) > _SHOWN else "")
     if isinstance(value, (tuple, list)):
-        shown = "; ".join(str(item) for item in value[:8])
-        return shown + (f"; … ({len(value)} in all)" if len(value) > 8 else "")
+        shown = "; ".join(str(item) for item in value[:_SHOWN])
+        return shown + (f"; … ({len(value)} in all)" if len(value) > _SHOWN else "")
     return str(value)
