@@ -113,8 +113,8 @@ _STARTER_CONFIG = """\
 
 # Options of a rule's kind, per rule id (see `healthlint explain RULE`).
 # options:
-#   keyword-stuffing:
-#     keyphrases: {"kratom capsules": 0.03}
+#   stuffed-phrase:
+#     keyphrases: {"kratom capsules": "3%"}
 
 # Which files a folder walk lints (globs relative to this file).
 # include: ["content/**"]
@@ -180,6 +180,28 @@ def explain(rule_id, extra_rules) -> None:
     if rule is None:
         raise click.BadParameter(f"no rule named {rule_id!r}; `healthlint rules` lists them", param_hint="RULE")
     click.echo(explain_rule(rule))
+
+
+@main.command("glossary")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--stdin-filename", help="With '-': the file name to report and to pick the format by.")
+@click.option("--all", "every", is_flag=True, help="Also list pairings whose letters do not fit the expansion.")
+def glossary_command(paths, output_format, stdin_filename, every) -> None:
+    """List each document's abbreviations: expansion, where defined, how often used."""
+    from .glossary import collect, render_json, render_text
+
+    paths = list(paths) or ["."]
+    if "-" in paths and paths != ["-"]:
+        raise click.UsageError("'-' (standard input) cannot be mixed with other paths")
+    stdin = sys.stdin.buffer.read() if paths == ["-"] else None
+    results, problems = collect(paths, stdin_filename, stdin, every)
+    for problem in problems:
+        click.echo(f"healthlint: {problem}", err=True)
+    sys.stdout.write(render_json(results) if output_format == "json" else render_text(results))
+    sys.stdout.flush()
+    sys.exit(EXIT_ERROR if problems else EXIT_CLEAN)
 
 
 if __name__ == "__main__":  # pragma: no cover
