@@ -13,41 +13,20 @@ import pytest
 from healthlint.documents import parse_document
 from healthlint.model import MASK
 
+import document_helpers
+from document_helpers import assert_verbatim_characters_map_home, source_of
+
 
 def parse(source: str):
     return parse_document(source, "page.md")
 
 
 def blocks(source: str) -> list[tuple[str, str]]:
-    return [(block.kind, block.text) for block in parse(source).blocks]
+    return document_helpers.blocks(source, "page.md")
 
 
 def texts(source: str) -> list[str]:
-    return [block.text for block in parse(source).blocks]
-
-
-def source_of(document, block, start: int, end: int) -> str:
-    span = document.span(block, start, end)
-    return document.source[span.start_offset : span.end_offset]
-
-
-def assert_verbatim_characters_map_home(document) -> None:
-    """Each run of the source map is copied text equal to its source, or one
-    made-up piece (a joining space, a MASK, a decoded entity or escape); runs
-    move forward through the source."""
-    source = document.source
-    for block in document.blocks:
-        runs = block.source_map.runs
-        previous_end = 0
-        for number, (text_start, source_start) in enumerate(runs):
-            text_end = runs[number + 1][0] if number + 1 < len(runs) else len(block.text)
-            piece = block.text[text_start:text_end]
-            assert previous_end <= source_start < len(source), (block.text, piece)
-            if piece == source[source_start : source_start + len(piece)]:
-                previous_end = source_start + len(piece)
-            else:
-                assert len(piece) <= 2 and (piece in (" ", MASK) or source[source_start] in "&\\"), piece
-                previous_end = source_start + 1
+    return document_helpers.texts(source, "page.md")
 
 
 # ---- front matter -------------------------------------------------------------------
