@@ -34,7 +34,9 @@ def fingerprints(result: FileResult) -> list[str]:
 
 
 def fingerprint(rule: str, path: str, match: str, occurrence: int) -> str:
-    return hashlib.sha256(f"{rule}\0{path}\0{match}\0{occurrence}".encode()).hexdigest()[:24]
+    key = f"{rule}\0{path}\0{match}\0{occurrence}"
+    # surrogateescape: a file name that is not valid UTF-8 still has a fingerprint
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
 def write_baseline(path: str, results: list[FileResult]) -> int:
@@ -43,7 +45,9 @@ def write_baseline(path: str, results: list[FileResult]) -> int:
         for finding, print_ in zip(result.findings, fingerprints(result)):
             entries.append({"fingerprint": print_, "rule": finding.rule, "path": _normal(result.path),
                             "line": finding.span.line, "match": finding.match})
-    with open(path, "w", encoding="utf-8") as handle:
+    # A file name that is not valid UTF-8 holds lone surrogates; backslashreplace
+    # writes them as JSON's own \udcXX escapes, which read back the same.
+    with open(path, "w", encoding="utf-8", errors="backslashreplace") as handle:
         json.dump({"version": VERSION, "findings": entries}, handle, ensure_ascii=False, indent=1)
         handle.write("\n")
     return len(entries)

@@ -106,6 +106,23 @@ def _unused_finding(directive, names) -> Finding:
 
 
 def run_check(options: CheckOptions, stdin: bytes | None = None) -> Outcome:
+    outcome = _run_check(options, stdin)
+    # A file name that is not valid UTF-8 reaches us with lone surrogates, which
+    # a strict UTF-8 terminal or pipe refuses to print: show them as U+FFFD.
+    outcome.stdout = _printable(outcome.stdout)
+    outcome.stderr = [_printable(line) for line in outcome.stderr]
+    return outcome
+
+
+def _printable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _run_check(options: CheckOptions, stdin: bytes | None) -> Outcome:
     outcome = Outcome()
     try:
         config = load_config(options.config) if options.config else (
@@ -215,28 +232,34 @@ def _statistics(report) -> str:
 
 
 def _fix_files(linter: Linter, files: list[str], options: CheckOptions):
-    """Fix (or diff) each file, then lint what is left for the report."""
-    from .files import read_source
-    from .fixes import fix_file, unified_diff
+    """Fix (or diff) each file, then lint what is left for the report.
+
+    As in a plain run, one file that cannot be read, decoded, fixed or even
+    linted (an internal error) is reported with that file and the others go on.
+    """
+    from .fixes import FixOutcome, fix_file, unified_diff
+    from .parallel import lint_one
 
     results, diffs, errors, notes = [], [], [], []
     for path in files:
         def lint(text, path=path):
             return linter.lint_text(text, path).findings
 
-        outcome = fix_file(path, lint, unsafe=options.unsafe_fixes, write=not options.diff)
-        if outcome.error:
-            errors.append(outcome.error)
+        try:
+            outcome = fix_file(path, lint, unsafe=options.unsafe_fixes, write=not options.diff)
+        except Exception as error:  # noqa: BLE001 - one bad file must not stop the others' fixes
+            outcome = FixOutcome(path, "", "", 0, error=(
+                f"{path}: not fixed: internal error ({type(error).__name__}: {error}); please report it"))
         if options.diff:
-            if outcome.fixed != outcome.original:
+            if outcome.error:
+                errors.append(outcome.error)
+            elif outcome.fixed != outcome.original:
                 diffs.append(unified_diff(path, outcome.original, outcome.fixed))
             continue
-        source = read_source(path)
-        if source.text is None:
-            results.append(FileResult(path, errors=source.notices))
-        else:
-            results.append(linter.lint_text(source.text, path, options.report_unused_disables))
+        result = lint_one(linter, None, path, options.report_unused_disables)
+        if outcome.error and outcome.error not in result.errors:
+            result = replace(result, errors=(outcome.error,) + result.errors)
+        results.append(result)
         if outcome.written:
             notes.append(f"healthlint: fixed {outcome.applied} problem{'s' if outcome.applied != 1 else ''} in {path}")
     return results, diffs, errors, notes
-

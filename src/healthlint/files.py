@@ -7,6 +7,7 @@ on the command line is always read, whatever its name says.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +27,13 @@ def discover(paths: list[str]) -> tuple[list[str], list[str]]:
     """Files to lint (sorted, unique) and problems with the paths given."""
     found: list[str] = []
     problems: list[str] = []
+    visited: set[tuple[int, int]] = set()  # folders walked, shared so that a loop between roots ends too
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.extend(_walk(path))
-        elif path.exists():
-            found.append(given)
+            found.extend(_walk(path, problems, visited))
+        elif path.exists() or path.is_symlink():
+            found.append(given)  # a broken link is reported when it is read
         else:
             problems.append(f"{given}: no such file or folder")
     seen = set()
@@ -39,22 +41,24 @@ def discover(paths: list[str]) -> tuple[list[str], list[str]]:
     return sorted(unique), problems
 
 
-def _walk(root: Path) -> list[str]:
+def _walk(root: Path, problems: list[str], visited: set[tuple[int, int]]) -> list[str]:
+    """Files to lint under root; a folder that cannot be read is added to `problems`,
+    never skipped in silence (its files would go unchecked with a clean exit)."""
     import pathspec  # only folders need it
 
     results: list[str] = []
     # (folder, its gitignore spec) for every .gitignore between the root and here
     specs: list[tuple[Path, object]] = _parent_gitignores(root)
-    visited: set[tuple[int, int]] = set()
 
     def walk(folder: Path, specs: list) -> None:
         try:
-            stat = folder.stat()
-        except OSError:
+            info = folder.stat()
+        except OSError as error:
+            problems.append(f"{folder}: cannot read the folder: {error.strerror or error}")
             return
-        if (stat.st_dev, stat.st_ino) in visited:  # a symlink loop
+        if (info.st_dev, info.st_ino) in visited:  # a symlink loop
             return
-        visited.add((stat.st_dev, stat.st_ino))
+        visited.add((info.st_dev, info.st_ino))
         ignore_file = folder / ".gitignore"
         if ignore_file.is_file():
             try:
@@ -64,7 +68,8 @@ def _walk(root: Path) -> list[str]:
                 pass
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as error:
+            problems.append(f"{folder}: cannot read the folder: {error.strerror or error}")
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -73,7 +78,7 @@ def _walk(root: Path) -> list[str]:
             try:
                 is_dir = entry.is_dir()
             except OSError:
-                continue
+                is_dir = False  # a symbolic link loop: reading it says so, instead of a silent skip
             if _ignored(path, is_dir, specs):
                 continue
             if is_dir:
@@ -108,9 +113,13 @@ def _parent_gitignores(root: Path) -> list:
 
 
 def _ignored(path: Path, is_dir: bool, specs: list) -> bool:
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        resolved = path
     for folder, spec in specs:
         try:
-            relative = path.resolve().relative_to(folder.resolve()).as_posix()
+            relative = resolved.relative_to(folder.resolve()).as_posix()
         except ValueError:
             try:
                 relative = path.relative_to(folder).as_posix()
@@ -136,16 +145,33 @@ def decode(raw: bytes, path: str) -> SourceText:
 
 
 def read_bytes(path: str) -> tuple[bytes | None, tuple[str, ...]]:
-    """A file's bytes, or None and a message saying why it could not be read."""
+    """A file's bytes, or None and a message saying why it could not be read.
+
+    Only regular files are read: a FIFO named like a Markdown file would block
+    the run forever and a link to /dev/zero would fill the memory. The file is
+    opened without blocking and checked before a byte is read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as handle:
-            return handle.read(), ()
+        descriptor = os.open(path, flags)
     except FileNotFoundError:
+        if os.path.islink(path):
+            return None, (f"{path}: a symbolic link to a file that does not exist",)
         return None, (f"{path}: the file disappeared before it could be read",)
     except IsADirectoryError:
         return None, (f"{path}: is a folder",)
     except OSError as error:
         return None, (f"{path}: cannot read: {error.strerror or error}",)
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            mode = os.fstat(descriptor).st_mode
+            if stat.S_ISDIR(mode):
+                return None, (f"{path}: is a folder",)
+            if not stat.S_ISREG(mode):
+                return None, (f"{path}: skipped: not a regular file (a pipe, socket or device)",)
+            return handle.read(), ()
+        except OSError as error:
+            return None, (f"{path}: cannot read: {error.strerror or error}",)
 
 
 def read_source(path: str) -> SourceText:

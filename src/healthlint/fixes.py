@@ -6,6 +6,7 @@ import difflib
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -72,11 +73,11 @@ def fix_file(path: str, lint, unsafe: bool = False, write: bool = True) -> FixOu
     read, through a temporary file in the same folder renamed over it, with
     the BOM, line ends and permission bits kept.
     """
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as error:
-        return FixOutcome(path, "", "", 0, error=f"{path}: cannot read: {error.strerror or error}")
+    from .files import read_bytes
+
+    raw, problems = read_bytes(path)  # regular files only: never blocks on a FIFO
+    if raw is None:
+        return FixOutcome(path, "", "", 0, error=problems[0])
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -91,31 +92,82 @@ def fix_file(path: str, lint, unsafe: bool = False, write: bool = True) -> FixOu
     return FixOutcome(path, original, fixed if not error else original, applied, written=not error, error=error)
 
 
+TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".healthlint-", ".tmp"
+STALE_TEMPORARY_SECONDS = 600  # no write takes this long: older temporaries are left from a killed run
+_swept_folders: set[str] = set()
+
+
 def write_atomically(path: str, expected: bytes, content: bytes) -> str | None:
-    """Replace the file's content; returns an error message, or None when written."""
-    folder = os.path.dirname(os.path.abspath(path))
+    """Replace the file's content; returns an error message, or None when written.
+
+    The new content goes to a temporary file in the same folder, is flushed to
+    the disk, given the file's mode (and owner, where allowed), and renamed over
+    the file in one step: whenever the process stops, the file holds either
+    its old or its new content, never a part. A process killed before the
+    rename leaves only a hidden `.healthlint-*.tmp` behind, which a later fix
+    in that folder removes. A symbolic link is followed, so the file it points
+    to is fixed and the link kept; a file without write permission is left
+    alone, even for root.
+    """
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
     try:
-        with open(path, "rb") as handle:
+        with open(target, "rb") as handle:
             if handle.read() != expected:
                 return f"{path}: not fixed: the file changed on disk while it was being linted"
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-        if not os.access(path, os.W_OK):
+        info = os.stat(target)
+        mode = stat.S_IMODE(info.st_mode)
+        if not os.access(target, os.W_OK) or not mode & 0o222:
             return f"{path}: not fixed: the file is not writable"
-        descriptor, temporary = tempfile.mkstemp(prefix=".healthlint-", suffix=".tmp", dir=folder)
+        _remove_stale_temporaries(folder)
+        descriptor, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=TEMPORARY_SUFFIX, dir=folder)
     except OSError as error:
         return f"{path}: not fixed: {error.strerror or error}"
+    replaced = False
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(OSError):  # only root may give a file away
+                os.chown(temporary, info.st_uid, info.st_gid)
+        os.replace(temporary, target)
+        replaced = True
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         return f"{path}: not fixed: {error.strerror or error}; the file is unchanged"
+    finally:
+        if not replaced:  # an error, or an interrupt such as Ctrl-C
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    _sync_folder(folder)
     return None
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself survive a power cut (where folders can be synced)."""
+    with contextlib.suppress(OSError):  # Windows cannot open a folder this way
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _remove_stale_temporaries(folder: str) -> None:
+    """Remove what killed runs left in the folder, once per folder and process."""
+    if folder in _swept_folders:
+        return
+    _swept_folders.add(folder)
+    cutoff = time.time() - STALE_TEMPORARY_SECONDS
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not (entry.name.startswith(TEMPORARY_PREFIX) and entry.name.endswith(TEMPORARY_SUFFIX)):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
 
 
 def unified_diff(path: str, original: str, fixed: str) -> str:

@@ -208,13 +208,18 @@ def with_options(rule: Rule, **overrides) -> Rule:
 
 
 def _check_template(template: str, allowed, fail) -> None:
+    """Only plain {field} names: no attribute or index ({match.__class__}), no
+    conversion and no format spec ({match:>999999999} would fill the memory)."""
     try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
+                  if name is not None]
     except ValueError as error:
         fail(f"is not a valid template: {error}")
-    for name in fields:
+    for name, spec, conversion in fields:
         if name not in allowed:
             fail(f"uses {{{name}}}; it may use {', '.join('{' + a + '}' for a in allowed)}")
+        if spec or conversion:
+            fail(f"{{{name}}} must be written plain, without a format spec or conversion")
 
 
 def _references(value, path: str, at: int) -> tuple[Reference, ...]:

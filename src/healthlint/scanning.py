@@ -22,7 +22,7 @@ from collections import defaultdict
 
 import regex
 
-from .kinds.base import Hit
+from .kinds.base import Hit, time_limit
 from .model import Document
 from .ruleset import RuleSet
 
@@ -44,12 +44,6 @@ def compiled_patterns(ruleset: RuleSet) -> list[tuple[int, int, object]]:
         for pattern_index, pattern in enumerate(check.patterns):
             entries.append((check_index, pattern_index, regex.compile(pattern, flags)))
     return entries
-
-
-def time_limit(length: int) -> float:
-    """Seconds any one regex operation may take on a text of `length` characters: far more than
-    any sane pattern needs (they run at megabytes per second), far less than a hang."""
-    return 1.0 + length / 100_000
 
 
 class RegexGateScanner:
@@ -77,30 +71,29 @@ class RegexGateScanner:
         """Hits per check, and the checks whose patterns ran out of time on this document."""
         hits: list[list[Hit]] = [[] for _ in range(check_count)]
         timed_out: set[int] = set()
-        if self.gate is None:
-            return hits, timed_out
         gate = self.gate
         for block in document.blocks:
-            while True:
+            block_hits = None
+            if gate is not None:
                 try:
-                    self._scan_block(block, gate, timed_out, hits)
-                    break
+                    block_hits = self._scan_block(block, gate, timed_out)
                 except TimeoutError:
-                    slow = self._slow_checks(block.text) - timed_out
-                    if not slow:
-                        # Nothing is pathological on its own: the block is just big.
-                        self._scan_block(block, gate, timed_out, hits, limited=False)
-                        break
-                    timed_out |= slow
-                    gate = self._gate_without(timed_out)
-                    if gate is None:
-                        break
+                    # The alternation ran out of time. That makes no one pattern slow (an
+                    # alternation loses the shortcuts each pattern has alone, such as a
+                    # required literal), so from here on each pattern runs alone, under
+                    # its own limit, and only those still too slow are left out.
+                    gate = None
+            if block_hits is None:
+                block_hits = self._scan_each(block, timed_out)
+            for check_index, hit in block_hits:
+                hits[check_index].append(hit)
         return hits, timed_out
 
-    def _scan_block(self, block, gate, skipped: set[int], hits, limited: bool = True) -> None:
+    def _scan_block(self, block, gate, skipped: set[int]) -> list[tuple[int, Hit]]:
         entries, buckets, anywhere = self.entries, self.buckets, self.anywhere
         text = block.text
-        limit = time_limit(len(text)) if limited else None
+        limit = time_limit(len(text))
+        found_hits = []
         for candidate in gate.finditer(text, overlapped=True, timeout=limit):
             position = candidate.start()
             for entry_index in (*buckets.get(text[position].lower(), ()), *anywhere):
@@ -109,24 +102,27 @@ class RegexGateScanner:
                     continue
                 found = compiled.match(text, position, timeout=limit)
                 if found and found.end() > position:
-                    hits[check_index].append(Hit(pattern_index, block, position, found.end()))
+                    found_hits.append((check_index, Hit(pattern_index, block, position, found.end())))
+        return found_hits
 
-    def _slow_checks(self, text: str) -> set[int]:
-        slow = set()
-        for check_index, _, compiled in self.entries:
+    def _scan_each(self, block, timed_out: set[int]) -> list[tuple[int, Hit]]:
+        """The hits _scan_block finds, one pattern at a time; a check whose pattern
+        runs out of time joins `timed_out`."""
+        text = block.text
+        limit = time_limit(len(text))
+        found_hits = []
+        for check_index, pattern_index, compiled in self.entries:
+            if check_index in timed_out:
+                continue
             try:
-                for _ in compiled.finditer(text, overlapped=True, timeout=time_limit(len(text))):
-                    pass
+                spans = [found.span() for found in compiled.finditer(text, overlapped=True, timeout=limit)]
             except TimeoutError:
-                slow.add(check_index)
-        return slow
-
-    def _gate_without(self, skipped: set[int]):
-        sources = [source for (check_index, _, _), source in zip(self.entries, self.sources)
-                   if check_index not in skipped]
-        return regex.compile("|".join(sources), regex.IGNORECASE) if sources else None
-
-
+                timed_out.add(check_index)
+                continue
+            found_hits.extend((check_index, Hit(pattern_index, block, start, end))
+                              for start, end in spans if end > start)
+        found_hits.sort(key=lambda item: item[1].start)  # in text order, as the gate finds them
+        return found_hits
 
 
 def _first_char(pattern: str) -> str:
@@ -162,15 +158,27 @@ def _has_top_level_alternation(pattern: str) -> bool:
 
 
 class HyperscanScanner:
+    """Hyperscan rules blocks out; patterns it cannot read are run on every block.
+
+    A user's pattern may use syntax of the `regex` module that Hyperscan does
+    not have (fuzzy matching, \\m, \\N{...}, set operations...) or reads another
+    way, or may be too big for it: such a pattern never goes into the
+    database, where it would stop the run or, worse, hide real matches; it is
+    run with the `regex` module on every block, as the portable scanner would.
+    """
+
     def __init__(self, ruleset: RuleSet):
         import hyperscan
 
         self.entries = compiled_patterns(ruleset)
-        self.database = _hyperscan_database(hyperscan, [
-            (_ascii_pattern(compiled.pattern), not ruleset.checks[check_index].case_sensitive)
-            for check_index, _, compiled in self.entries
-        ])
-        self.scratch = hyperscan.Scratch(self.database) if self.entries else None
+        expressions = {
+            index: (_ascii_pattern(compiled.pattern), not ruleset.checks[check_index].case_sensitive)
+            for index, (check_index, _, compiled) in enumerate(self.entries)
+            if not _beyond_hyperscan(compiled.pattern)
+        }
+        self.database, accepted = _hyperscan_database(hyperscan, expressions)
+        self.everywhere = [index for index in range(len(self.entries)) if index not in accepted]
+        self.scratch = hyperscan.Scratch(self.database) if self.database is not None else None
 
     def scan(self, document: Document, check_count: int) -> tuple[list[list[Hit]], set[int]]:
         hits: list[list[Hit]] = [[] for _ in range(check_count)]
@@ -185,11 +193,12 @@ class HyperscanScanner:
         for block in document.blocks:
             text = block.text
             candidates.clear()
-            self.database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.scratch)
-            if not candidates:
+            if self.database is not None:
+                self.database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.scratch)
+            if not candidates and not self.everywhere:
                 continue
             limit = time_limit(len(text))
-            for entry_index in sorted(set(candidates)):
+            for entry_index in sorted(set(candidates).union(self.everywhere)):
                 check_index, pattern_index, compiled = self.entries[entry_index]
                 if check_index in timed_out:
                     continue
@@ -200,6 +209,20 @@ class HyperscanScanner:
                 except TimeoutError:
                     timed_out.add(check_index)
         return hits, timed_out
+
+
+# Syntax of the `regex` module that Hyperscan lacks or reads otherwise: \m \M
+# \L<...> \N{...} \X \G \R, braces that are not a plain repeat (fuzzy
+# matching: "{e<=1}"), branch reset "(?|", and flag groups other than i, m, s
+# and x ("(?V1)", "(?r)", "(?f)", "(?w)", recursion "(?R)"). Found anywhere,
+# even where they mean something else ("\{json\}"): a false alarm only costs speed.
+_BEYOND_HYPERSCAN = regex.compile(
+    r"\\[mMLNXGR]|\{(?![\d,\s]*\})[^{}]*\}|\(\?\||\(\?(?=[-a-zA-Z0-9]+[:)])(?![-imsx]+[:)])"
+)
+
+
+def _beyond_hyperscan(pattern: str) -> bool:
+    return bool(_BEYOND_HYPERSCAN.search(pattern))
 
 
 # Hyperscan reads bytes; block text is mapped to ASCII one character for one
@@ -257,24 +280,50 @@ def _ascii_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-def _hyperscan_database(hyperscan, patterns: list[tuple[str, bool]]):
-    """One prefilter database for all patterns, kept on disk by content (compiling takes a second)."""
-    if not patterns:
-        return None
-    flags = [hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH |
-             (hyperscan.HS_FLAG_CASELESS if caseless else 0) for _, caseless in patterns]
-    expressions = [pattern.encode("ascii") for pattern, _ in patterns]
-    key = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), expressions, flags)).encode()).hexdigest()
-    cache_file = os.path.join(_cache_home(), f"hyperscan-{key[:32]}.db")
+def _hyperscan_database(hyperscan, expressions: dict[int, tuple[str, bool]]):
+    """One prefilter database for the patterns Hyperscan accepts, and their ids.
+
+    The database is kept on disk by content (compiling takes a second). When
+    Hyperscan refuses a pattern (a construct it lacks, a bounded repeat too
+    large), each pattern is tried alone and the refused ones are left out.
+    """
+    if not expressions:
+        return None, set()
+    key = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), sorted(expressions.items()))).encode())
+    cache_file = os.path.join(_cache_home(), f"hyperscan-{key.hexdigest()[:32]}.db")
     try:
+        with open(cache_file + ".ids", encoding="ascii") as handle:
+            accepted = {int(item) for item in handle.read().split()}
         with open(cache_file, "rb") as handle:
-            return hyperscan.loadb(handle.read(), hyperscan.HS_MODE_BLOCK)
-    except (OSError, hyperscan.error):
+            return hyperscan.loadb(handle.read(), hyperscan.HS_MODE_BLOCK), accepted
+    except (OSError, ValueError, hyperscan.error):
         pass
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
-                     flags=flags)
+    try:
+        database = _compile(hyperscan, expressions)
+        accepted = set(expressions)
+    except hyperscan.error:
+        accepted = set()
+        for index, expression in expressions.items():
+            try:
+                _compile(hyperscan, {index: expression})
+                accepted.add(index)
+            except hyperscan.error:
+                pass
+        if not accepted:
+            return None, set()
+        database = _compile(hyperscan, {index: expressions[index] for index in accepted})
     _write_quietly(cache_file, hyperscan.dumpb(database))
+    _write_quietly(cache_file + ".ids", " ".join(map(str, sorted(accepted))).encode("ascii"))
+    return database, accepted
+
+
+def _compile(hyperscan, expressions: dict[int, tuple[str, bool]]):
+    ids = list(expressions)
+    flags = [hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH |
+             (hyperscan.HS_FLAG_CASELESS if expressions[i][1] else 0) for i in ids]
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=[expressions[i][0].encode("ascii") for i in ids], ids=ids, elements=len(ids),
+                     flags=flags)
     return database
 
 

@@ -45,6 +45,12 @@ class LocatedList(list):
     item_lines: list
 
 
+# Far more than any rule or configuration needs, far less than an alias bomb
+# ("billion laughs") expands to, or than Python's recursion allows.
+MAX_VALUES = 100_000
+MAX_DEPTH = 100
+
+
 def load(text: str, path: str):
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -53,37 +59,65 @@ def load(text: str, path: str):
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
         raise YamlError(path, line, f"not valid YAML: {problem}") from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise YamlError(path, 1, f"nested too deeply (more than {MAX_DEPTH} levels)") from None
     if node is None:
         return None
-    return _convert(node, path)
+    return _Converter(path).convert(node, 0)
 
 
-def _convert(node, path: str):
-    line = node.start_mark.line + 1
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
-        raise YamlError(path, line, f"the tag {node.tag!r} is not allowed: only plain YAML data is read")
-    if isinstance(node, yaml.MappingNode):
+class _Converter:
+    """Plain data from a node graph, refusing tags, alias loops and alias bombs."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.values = 0
+        self.open: set[int] = set()  # collections being converted: an alias to one is a loop
+
+    def convert(self, node, depth: int):
+        path, line = self.path, node.start_mark.line + 1
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise YamlError(path, line, f"more than {MAX_VALUES} values once aliases are expanded")
+        if depth > MAX_DEPTH:
+            raise YamlError(path, line, f"nested too deeply (more than {MAX_DEPTH} levels)")
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if node.tag not in _COLLECTION_TAGS:
+                raise YamlError(path, line, f"the tag {node.tag!r} is not allowed: only plain YAML data is read")
+            if id(node) in self.open:
+                raise YamlError(path, line, "an alias refers to a value that contains it")
+            self.open.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, depth, line)
+                result = LocatedList(self.convert(item, depth + 1) for item in node.value)
+                result.line = line
+                result.item_lines = [item.start_mark.line + 1 for item in node.value]
+                return result
+            finally:
+                self.open.discard(id(node))
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates stay text: nothing here computes with them
+        if node.tag not in _SCALAR_TAGS:
+            raise YamlError(path, line, f"the tag {node.tag!r} is not allowed: only plain YAML data is read")
+        try:
+            return yaml.constructor.SafeConstructor().construct_object(node)
+        except (ValueError, OverflowError) as error:  # an integer of 100,000 digits
+            raise YamlError(path, line, f"not a usable value: {str(error)[:80]}") from None
+
+    def _mapping(self, node, depth: int, line: int) -> Located:
+        path = self.path
         result = Located()
         result.line, result.key_lines = line, {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlError(path, key_node.start_mark.line + 1, "merge keys ('<<') are not supported")
-            key = _convert(key_node, path)
+            key = self.convert(key_node, depth + 1)
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise YamlError(path, key_node.start_mark.line + 1, "mapping keys must be plain scalars")
             key = str(key)
             if key in result:
                 raise YamlError(path, key_node.start_mark.line + 1, "duplicate key", key)
-            result[key] = _convert(value_node, path)
+            result[key] = self.convert(value_node, depth + 1)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
-    if isinstance(node, yaml.SequenceNode):
-        result = LocatedList(_convert(item, path) for item in node.value)
-        result.line = line
-        result.item_lines = [item.start_mark.line + 1 for item in node.value]
-        return result
-    if node.tag == "tag:yaml.org,2002:timestamp":
-        return node.value  # dates stay text: nothing here computes with them
-    if node.tag not in _SCALAR_TAGS:
-        raise YamlError(path, line, f"the tag {node.tag!r} is not allowed: only plain YAML data is read")
-    return yaml.constructor.SafeConstructor().construct_object(node)
