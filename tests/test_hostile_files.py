@@ -405,8 +405,6 @@ def test_a_file_name_that_is_not_utf8_on_a_strict_terminal(tmp_path):
     assert f"{tmp_path}/caf\ufffd.md:1:9: warning [test-wonder-claim]" in done.stdout.decode("utf-8")
 
 
-@pytest.mark.xfail(reason="junit_format writes control characters from a match or message into the XML, "
-                          "which XML 1.0 forbids: a CI report parser rejects the whole file", strict=True)
 def test_junit_output_stays_well_formed_with_control_characters(tmp_path):
     from xml.etree import ElementTree
 
