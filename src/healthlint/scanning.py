@@ -170,11 +170,20 @@ class HyperscanScanner:
     def __init__(self, ruleset: RuleSet):
         import hyperscan
 
-        self.entries = compiled_patterns(ruleset)
+        # (check index, pattern index, pattern, flags); each compiled by the
+        # `regex` module only when Hyperscan first says it may match: one file
+        # needs a few dozen of the pack's patterns, and compiling all of them
+        # would be most of its run.
+        self.entries = [
+            (check_index, pattern_index, pattern, 0 if check.case_sensitive else regex.IGNORECASE)
+            for check_index, check in enumerate(ruleset.checks)
+            for pattern_index, pattern in enumerate(check.patterns)
+        ]
+        self._compiled: list = [None] * len(self.entries)
         expressions = {
-            index: (_ascii_pattern(compiled.pattern), not ruleset.checks[check_index].case_sensitive)
-            for index, (check_index, _, compiled) in enumerate(self.entries)
-            if not _beyond_hyperscan(compiled.pattern)
+            index: (_ascii_pattern(pattern), bool(flags & regex.IGNORECASE))
+            for index, (_, _, pattern, flags) in enumerate(self.entries)
+            if not _beyond_hyperscan(pattern)
         }
         self.database, accepted = _hyperscan_database(hyperscan, expressions)
         self.everywhere = [index for index in range(len(self.entries)) if index not in accepted]
@@ -199,9 +208,12 @@ class HyperscanScanner:
                 continue
             limit = time_limit(len(text))
             for entry_index in sorted(set(candidates).union(self.everywhere)):
-                check_index, pattern_index, compiled = self.entries[entry_index]
+                check_index, pattern_index, pattern, flags = self.entries[entry_index]
                 if check_index in timed_out:
                     continue
+                compiled = self._compiled[entry_index]
+                if compiled is None:
+                    compiled = self._compiled[entry_index] = regex.compile(pattern, flags)
                 try:
                     for found in compiled.finditer(text, overlapped=True, timeout=limit):
                         if found.end() > found.start():
