@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import tempfile
 
-from . import __version__
+from .cache import code_fingerprint
 from .files import decode, read_bytes
 from .model import Edit, FileResult, Finding, Fix, Span
 
@@ -71,24 +71,6 @@ def lint_one(linter, cache, path: str, report_unused_disables: bool) -> FileResu
     return FileResult(path, result.findings, source.notices + result.errors, result.source)
 
 
-_CODE_FINGERPRINT: list[str] = []
-
-
-def _code_fingerprint() -> str:
-    """healthlint's version and the size and time of every module: results from
-    other code (an upgrade, or a developer's edit) are never reused."""
-    if not _CODE_FINGERPRINT:
-        package = os.path.dirname(os.path.abspath(__file__))
-        digest = hashlib.sha256(__version__.encode())
-        for folder, _, names in sorted(os.walk(package)):
-            for name in sorted(names):
-                if name.endswith((".py", ".txt")):
-                    info = os.stat(os.path.join(folder, name))
-                    digest.update(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}".encode())
-        _CODE_FINGERPRINT.append(digest.hexdigest())
-    return _CODE_FINGERPRINT[0]
-
-
 class ResultCache:
     def __init__(self, folder: str):
         self.folder = folder
@@ -96,7 +78,7 @@ class ResultCache:
     @staticmethod
     def key(raw: bytes, path: str, rules_fingerprint: str, unused: bool) -> str:
         digest = hashlib.sha256()
-        for part in (_code_fingerprint(), rules_fingerprint, os.path.splitext(path)[1].lower(), str(unused)):
+        for part in (code_fingerprint(), rules_fingerprint, os.path.splitext(path)[1].lower(), str(unused)):
             digest.update(part.encode() + b"\0")
         digest.update(raw)
         return digest.hexdigest()

@@ -6,6 +6,8 @@ malformed stops the run with the file, the line and the key.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import string
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -15,7 +17,8 @@ import regex
 
 from . import yamlsafe
 from .kinds import REGISTRY
-from .kinds.base import Check, OptionError, check_regex
+from .cache import cache_home, code_fingerprint, write_quietly
+from .kinds.base import TRUSTED_PATTERNS, Check, OptionError, check_regex
 from .model import BLOCK_KINDS, CATEGORIES, FIX_APPLICABILITIES, SEVERITIES, Example, Reference, Rule
 from .yamlsafe import Located, YamlError
 
@@ -82,15 +85,32 @@ def _overrides(earlier: str, later: str) -> bool:
 def load_rule_file(path) -> Rule:
     path = str(path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(path, 1, f"cannot read the rule file: {error}") from None
     try:
         data = yamlsafe.load(text, path)
     except YamlError as error:
         raise RuleError(error.path, error.line, error.detail, error.key) from None
-    return parse_rule(data, path)
+    marker = _validation_marker(raw)
+    token = TRUSTED_PATTERNS.set(os.path.exists(marker))
+    try:
+        rule = parse_rule(data, path)
+    finally:
+        TRUSTED_PATTERNS.reset(token)
+    if not os.path.exists(marker):
+        write_quietly(marker, b"")
+    return rule
+
+
+def _validation_marker(raw: bytes) -> str:
+    """A file whose presence says: this code validated a rule file of these
+    bytes, every regex in it included. Validation is deterministic, so the
+    next run need not compile every pattern again to know they compile."""
+    digest = hashlib.sha256(code_fingerprint().encode() + b"\0" + raw).hexdigest()
+    return os.path.join(cache_home(), "validated", digest[:40])
 
 
 def parse_rule(data, path: str) -> Rule:

@@ -22,6 +22,7 @@ from collections import defaultdict
 
 import regex
 
+from .cache import cache_home, write_quietly
 from .kinds.base import Hit, time_limit
 from .model import Document
 from .ruleset import RuleSet
@@ -302,7 +303,7 @@ def _hyperscan_database(hyperscan, expressions: dict[int, tuple[str, bool]]):
     if not expressions:
         return None, set()
     key = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), sorted(expressions.items()))).encode())
-    cache_file = os.path.join(_cache_home(), f"hyperscan-{key.hexdigest()[:32]}.db")
+    cache_file = os.path.join(cache_home(), f"hyperscan-{key.hexdigest()[:32]}.db")
     try:
         with open(cache_file + ".ids", encoding="ascii") as handle:
             accepted = {int(item) for item in handle.read().split()}
@@ -324,8 +325,8 @@ def _hyperscan_database(hyperscan, expressions: dict[int, tuple[str, bool]]):
         if not accepted:
             return None, set()
         database = _compile(hyperscan, {index: expressions[index] for index in accepted})
-    _write_quietly(cache_file, hyperscan.dumpb(database))
-    _write_quietly(cache_file + ".ids", " ".join(map(str, sorted(accepted))).encode("ascii"))
+    write_quietly(cache_file, hyperscan.dumpb(database))
+    write_quietly(cache_file + ".ids", " ".join(map(str, sorted(accepted))).encode("ascii"))
     return database, accepted
 
 
@@ -337,22 +338,3 @@ def _compile(hyperscan, expressions: dict[int, tuple[str, bool]]):
     database.compile(expressions=[expressions[i][0].encode("ascii") for i in ids], ids=ids, elements=len(ids),
                      flags=flags)
     return database
-
-
-def _cache_home() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "healthlint")
-
-
-def _write_quietly(path: str, data: bytes) -> None:
-    """Write a cache file atomically; a cache that cannot be written only costs speed."""
-    import tempfile
-
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        pass

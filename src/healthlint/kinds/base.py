@@ -8,6 +8,8 @@ together and gives each Check the hits of its own patterns.
 """
 from __future__ import annotations
 
+import contextvars
+
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -74,7 +76,15 @@ def regex_list(value):
     return patterns
 
 
+# Set while loading a rule file that this very code already validated in the
+# same content (see ruleset.load_rule_file): its regexes are known to compile,
+# so they are compiled when first used instead of all at start-up.
+TRUSTED_PATTERNS: contextvars.ContextVar[bool] = contextvars.ContextVar("trusted_patterns", default=False)
+
+
 def check_regex(pattern: str) -> str:
+    if TRUSTED_PATTERNS.get():
+        return pattern
     try:
         compiled = regex.compile(pattern, regex.IGNORECASE)
     except regex.error as error:
@@ -116,14 +126,26 @@ class TimedPattern:
     instead of hanging the run.
     """
 
-    __slots__ = ("compiled",)
+    __slots__ = ("source", "flags", "_compiled")
 
-    def __init__(self, compiled) -> None:
-        self.compiled = compiled
+    def __init__(self, source, flags: int = 0) -> None:
+        # A compiled pattern, or its source and flags: then it is compiled at
+        # its first use, since most documents never reach most rules' unless,
+        # when and exceptions.
+        if isinstance(source, str):
+            self.source, self.flags, self._compiled = source, flags, None
+        else:
+            self.source, self.flags, self._compiled = source.pattern, source.flags, source
+
+    @property
+    def compiled(self):
+        if self._compiled is None:
+            self._compiled = regex.compile(self.source, self.flags)
+        return self._compiled
 
     @property
     def pattern(self) -> str:
-        return self.compiled.pattern
+        return self.source
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None):
         return self.compiled.search(text, pos, endpos, timeout=time_limit(len(text)))
@@ -146,7 +168,7 @@ class Terms(NamedTuple):
     def compiled(self, case_sensitive: bool = False) -> TimedPattern | None:
         if not self.patterns:
             return None
-        return TimedPattern(regex.compile("|".join(f"(?:{p})" for p in self.patterns), _flags(case_sensitive)))
+        return TimedPattern("|".join(f"(?:{p})" for p in self.patterns), _flags(case_sensitive))
 
 
 def terms(value):
