@@ -278,3 +278,33 @@ def test_pathological_texts_take_linear_time(text):
     started = time.perf_counter()
     findings(text)
     assert time.perf_counter() - started < 5
+
+
+# ---- the shortcuts give what reading everything gives -------------------------------------------
+
+TRICKY = [
+    "Nonalcoholic steatohepatitis, or NASH, is common.  Fatty liver,\tor  NAFLD is too.",
+    "A gene, also called GJB2, and a protein also known as CX26; commonly referred to as X1. Also ALL.",
+    "DASH stands for Dietary Approaches to Stop Hypertension. O.P.M.S. is short for something. ABC, or DEF,",
+    "(ALL) (also called ALL) [known as B12] HIV-1 is an abbreviation for human immunodeficiency virus 1",
+    "mRNA\u2009HbA1c\u3000NSAIDs\u00a0COVID-19 É\u0130TAT ΣΑΣ \ufffcABC\ufffc x?Y? A\x1cB C\x85D",
+    "also\u2009called\u2009ZZ, or\u2003QQ and  known\u00a0as  RR",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_said_after_and_stands_for_find_what_the_patterns_find(text):
+    marks = set(acronyms._DEFINITION_MARKS)
+    comma_ors = [match.start() for match in acronyms._COMMA_OR.finditer(text)]
+    for shortcut, pattern in ((acronyms._said_after, acronyms._SAID_AFTER),
+                              (acronyms._stands_for, acronyms._STANDS_FOR)):
+        expected = [(match.span(), match.groups()) for match in pattern.finditer(text)]
+        assert [(match.span(), match.groups()) for match in shortcut(text, comma_ors, marks)] == expected
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_the_words_read_for_uses_hold_every_word_with_two_capitals(text):
+    every = [match.span() for match in acronyms._WORD.finditer(text)]
+    read = list(acronyms._words_with_two_capitals(text))
+    assert read == sorted(set(read)) and set(read) <= set(every)
+    assert {span for span in every if acronyms._TWO_CAPITALS.search(text[span[0]:span[1]])} <= set(read)

@@ -30,12 +30,24 @@ author initials, phone numbers and identifiers are left out; symbols next to
 
 Everything is linear in the size of the text: one pass over the brackets and
 one over the words of each block, and every fit looks at a bounded window.
+
+Speed. The six acronym rules share one reading of each document (`analyse`),
+and most of a text holds neither brackets nor abbreviations, so the reading
+starts with searches at C speed over the whole document (its blocks' texts
+joined: brackets and key words with str.find, tokens with two capitals over
+the bytes of the text's shape) and reads further, in Python, only where they
+hit. Results that depend on a few words alone (a word's reading, a fit, the
+long form before a bracket, what a bracket in a sentence gives) are kept
+across documents, since the same words and sentences come back. Each shortcut
+gives exactly what reading everything would: the comments say why.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, islice
 from typing import Optional
 
 import regex
@@ -111,8 +123,8 @@ _CAPITAL_OR_DIGIT = regex.compile(r"[\p{Lu}\p{N}]")
 _TWO_CAPITALS = regex.compile(r"\p{Lu}.*\p{Lu}")
 _TWO_SMALL = regex.compile(r"\p{Ll}{2}|\p{Lu}{5}")
 _VOWEL = regex.compile(r"[aeiouy]")
-_APOSTROPHE = regex.compile(r"['’′]")
-_NON_ALNUM = regex.compile(r"[^\p{L}\p{N}]+")
+_NO_APOSTROPHES = str.maketrans("", "", "'’′")
+_ALNUM_RUN = regex.compile(r"[\p{L}\p{N}]+")
 _QUOTES = "\"'“”‘’«»"
 _CLAUSE_BREAK = set(",;:—–()[]")
 
@@ -182,6 +194,14 @@ class Analysis:
 # ---- short forms -------------------------------------------------------------------
 
 
+# Results that depend on a word or a few words alone are kept across documents, since
+# the same words and phrases come back in every text: so many per function (the ones
+# keyed by phrases and sentences keep fewer, to bound the memory they take).
+_KEPT = 1 << 16
+_KEPT_PHRASES = 1 << 14
+
+
+@lru_cache(maxsize=_KEPT)
 def short_form_key(short: str) -> str:
     """What every spelling of one abbreviation shares: "O.P.M.S." and "OPMS" -> "OPMS",
     "NSAIDs" -> "NSAID", "COVID-19" -> "COVID19", "HbA1c" -> "HBA1C"."""
@@ -219,6 +239,7 @@ def _with_plain_word(short: str) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=_KEPT)
 def singular(short: str) -> str:
     """The short form without a plural or possessive ending ("NSAIDs", "PMN's")."""
     if len(short) > 2 and short[-2:] in ("'s", "’s"):
@@ -229,6 +250,7 @@ def singular(short: str) -> str:
     return short
 
 
+@lru_cache(maxsize=_KEPT)
 def looks_like_abbreviation(word: str) -> bool:
     """Two or more capitals and no more small letters than capitals: "OPMS", "HbA1c",
     "mRNA", "NSAIDs", "7-OH", "O.P.M.S."; not "McCain", "PubMed", "B12" or "II"."""
@@ -261,6 +283,7 @@ _NUMBERED_WORDS = frozenset(
 _SKIPPABLE_PREFIXES = frozenset("pre cis trans alpha beta gamma delta kappa".split())
 
 
+@lru_cache(maxsize=_KEPT)
 def _short_form_candidate(text: str) -> Optional[str]:
     """The text in brackets as a possible short form: Schwartz & Hearst's conditions
     (2 to 10 characters, at most two words, a letter, starting with a letter or
@@ -296,18 +319,22 @@ def _short_form_candidate(text: str) -> Optional[str]:
 # ---- fitting a short form to a long form ---------------------------------------------
 
 
+@lru_cache(maxsize=_KEPT)
 def _letters(short: str) -> str:
     """The characters of a short form that a long form must supply, lower-cased."""
     return "".join(char for char in singular(short).translate(_GREEK).lower() if char.isalnum())
 
 
+@lru_cache(maxsize=_KEPT_PHRASES)
 def _segments(long: str) -> tuple[tuple[str, int], ...]:
     """The long form's word pieces (split at spaces, hyphens, slashes...), each with the
     number of the space-separated word it belongs to; apostrophes are dropped."""
     pieces = []
     for word_number, word in enumerate(long.lower().split()):
-        word = _APOSTROPHE.sub("", word)
-        pieces.extend((piece, word_number) for piece in _NON_ALNUM.split(word) if piece)
+        if word.isascii() and word.isalnum():
+            pieces.append((word, word_number))  # most words are one piece
+        else:
+            pieces.extend((piece, word_number) for piece in _ALNUM_RUN.findall(word.translate(_NO_APOSTROPHES)))
     return tuple(pieces)
 
 
@@ -316,24 +343,38 @@ def fit(short: str, long: str) -> str:
     return fit_details(short, long)[0]
 
 
+@lru_cache(maxsize=_KEPT_PHRASES)
 def fit_details(short: str, long: str) -> tuple[str, int]:
     """The fit, and for a tight fit the number of words that give letters (the more,
     the better the long form: "thyroid transcription factor 1 (TTF-1)" beats
     "transcription factor 1")."""
     letters = _letters(short)
+    unnumbered = _unnumbered_letters(short)
+    if long.isascii():
+        spelled = _spelled_ascii(long)
+        if not (_in_order(letters, spelled) or unnumbered and _in_order(unnumbered, spelled)):
+            return FIT_NONE, 0  # the usual case, decided before the words are cut into pieces
     segments = _segments(long)
     if not letters or not segments:
         return FIT_NONE, 0
     result = _fit_letters(letters, segments)
-    if result[0] == FIT_NONE:
+    if result[0] == FIT_NONE and unnumbered:
         # A number at the end of a name need not be spelled out: "multidrug resistance
         # protein (MRP1)", "transcription termination factor (TTF-I)".
-        bare = _numbered.fullmatch(singular(short))
-        if bare and len(_letters(bare.group(1))) >= 2:
-            quality, groups = _fit_letters(_letters(bare.group(1)), segments)
-            if quality == FIT_TIGHT:
-                return FIT_NUMBERED, groups
+        quality, groups = _fit_letters(unnumbered, segments)
+        if quality == FIT_TIGHT:
+            return FIT_NUMBERED, groups
     return result
+
+
+@lru_cache(maxsize=_KEPT)
+def _unnumbered_letters(short: str) -> Optional[str]:
+    """The letters of a short form that ends in a name's number without that number
+    ("MRP" for "MRP1"), when at least two; None for other short forms."""
+    bare = _numbered.fullmatch(singular(short))
+    if bare and len(_letters(bare.group(1))) >= 2:
+        return _letters(bare.group(1))
+    return None
 
 
 # A name's closing number: digits ("MRP1", "HIV-1"), or a Roman numeral after a hyphen
@@ -344,18 +385,39 @@ _numbered = regex.compile(
 
 
 def _fit_letters(letters: str, segments) -> tuple[str, int]:
+    pieces = tuple(s for s, _ in segments)
+    if not _in_order(letters, _spelled(segments)):
+        return FIT_NONE, 0  # letters the words do not hold, in order: no fit of any kind (the usual case)
     firsts = _first_pieces(segments)
-    groups = _tight_groups(letters, tuple(s for s, _ in segments), firsts)
+    groups = _tight_groups(letters, pieces, firsts)
     if groups > 0:
         return FIT_TIGHT, groups
     for first in firsts:
         word = segments[first][0]
         if word[0] != letters[0]:
             continue
-        rest = iter(word[1:] + "".join(s for s, _ in segments[first + 1 :]))
-        if all(char in rest for char in letters[1:]):
+        if _in_order(letters[1:], word[1:] + "".join(pieces[first + 1 :])):
             return FIT_LOOSE, 0
     return FIT_NONE, 0
+
+
+def _spelled(segments) -> str:
+    """The pieces with each of their spellings, one after the other: every letter a fit
+    takes comes from here, in order."""
+    pieces = "".join(piece for piece, _ in segments)
+    if not _SPELLED_OTHERWISE.search(pieces):
+        return pieces  # no piece is spelled another way too
+    return "".join("".join(_spellings(piece)) for piece, _ in segments)
+
+
+def _in_order(letters: str, text: str, start: int = 0, end: Optional[int] = None) -> bool:
+    """Whether text[start:end] holds the letters in order."""
+    position = start - 1
+    for char in letters:
+        position = text.find(char, position + 1, end)
+        if position < 0:
+            return False
+    return True
 
 
 def _first_pieces(segments) -> tuple[int, ...]:
@@ -381,21 +443,35 @@ def _tight_groups(letters: str, segments: tuple[str, ...], firsts: tuple[int, ..
     stand for a word starting with "ex" ("extended-release (XR)"), and a chemical
     symbol for its element ("epithelial sodium channel (ENaC)", "7-hydroxy... (7-OH)")."""
 
-    budget = [_FIT_BUDGET]
+    starts = []  # where the first run may start
+    for first in firsts:
+        for word in _spellings(segments[first]):
+            offset = _run_start(letters[0], word)
+            if offset == 0 or offset is not None and (letters[0] == "x" or letters[0].isdigit() and word[0].isdigit()):
+                starts.append((word, offset, first))
+    if not starts:
+        return 0  # the common case in a search for a long form: decided before any set-up
 
-    @lru_cache(maxsize=None)
+    budget = [_FIT_BUDGET]
+    known: dict[tuple[int, int], int] = {}
+
     def best(i: int, s: int) -> int:
+        if (i, s) in known:
+            return known[i, s]
         if i == len(letters):
-            return 0
-        budget[0] -= 1
-        if budget[0] < 0:
-            return -1  # a pathological short form: give up rather than take long
-        result = -1
-        for t in range(s, len(segments)):
-            for word in _spellings(segments[t]):
-                offset = _run_start(letters[i], word)
-                if offset is not None:
-                    result = max(result, _runs(i, word, offset, t))
+            result = 0
+        else:
+            budget[0] -= 1
+            if budget[0] < 0:
+                result = -1  # a pathological short form: give up rather than take long
+            else:
+                result = -1
+                for t in range(s, len(segments)):
+                    for word in _spellings(segments[t]):
+                        offset = _run_start(letters[i], word)
+                        if offset is not None:
+                            result = max(result, _runs(i, word, offset, t))
+        known[i, s] = result
         return result
 
     def _runs(i: int, word: str, offset: int, t: int) -> int:
@@ -415,11 +491,8 @@ def _tight_groups(letters: str, segments: tuple[str, ...], firsts: tuple[int, ..
         return result
 
     result = -1
-    for first in firsts:
-        for word in _spellings(segments[first]):
-            offset = _run_start(letters[0], word)
-            if offset == 0 or offset is not None and (letters[0] == "x" or letters[0].isdigit() and word[0].isdigit()):
-                result = max(result, _runs(0, word, offset, first))
+    for word, offset, first in starts:
+        result = max(result, _runs(0, word, offset, first))
     return max(result, 0)
 
 
@@ -437,6 +510,18 @@ def _spellings(piece: str) -> tuple[str, ...]:
     if piece.startswith("hydroxy") and len(piece) > 7:
         return (piece, "oh" + piece[7:])
     return (piece,)
+
+
+# Pieces that _spellings spells another way too.
+_SPELLED_OTHERWISE = re.compile("|".join(list(_SYMBOLS) + ["hydroxy"]))
+
+
+def _spelled_ascii(text: str) -> str:
+    """What _spelled gives for the pieces of an ASCII text, but for its spaces and marks
+    (no letter of a short form): the text in small letters, unless it holds a piece
+    spelled otherwise too."""
+    lowered = text.lower()
+    return _spelled(_segments(text)) if _SPELLED_OTHERWISE.search(lowered) else lowered
 
 
 def _run_start(char: str, word: str) -> Optional[int]:
@@ -515,30 +600,42 @@ def find_definitions(text: str, sentences=None) -> tuple[list[_Found], list[tupl
         from .documents.sentences import split_sentences
 
         sentences = split_sentences(text)
-    sentence_starts = [start for start, _ in sentences] or [0]
+    marks = {mark for mark, needle in _DEFINITION_MARKS.items()
+             if (needle in text if isinstance(needle, str) else needle.search(text))}
+    return _definitions_in(text, sentences, marks)
+
+
+def _definitions_in(text: str, sentences, marks: set[str]) -> tuple[list[_Found], list[tuple[str, int, int]]]:
+    """find_definitions, given the _DEFINITION_MARKS that the text holds: no definition
+    comes without one, and the others are not looked for."""
     found: list[_Found] = []
     explained: list[tuple[str, int, int]] = []
-    for open_, close in _brackets(text):
-        sentence_start = sentence_starts[max(bisect_right(sentence_starts, open_) - 1, 0)]
-        result = _long_first(text, open_, close, sentence_start)
-        if not isinstance(result, _Found):
-            other = _short_first(text, open_, close, sentence_start)
-            if isinstance(other, _Found) or result is None:
-                result = other
+    for open_, close in _brackets(text) if "(" in marks or "[" in marks else ():
+        sentence_start = _sentence_start(sentences, open_)
+        # What the brackets give depends on the sentence up to them alone (and on the
+        # character before it): the same sentences come back in many documents.
+        offset = max(0, min(sentence_start, open_) - 1)
+        if close - offset < _LONGEST_KEPT:
+            result = _kept_brackets(text[offset : close + 1], open_ - offset, close - offset, sentence_start - offset)
+        else:
+            result, offset = _bracketed(text, open_, close, sentence_start), 0
         if isinstance(result, _Found):
-            found.append(result)
+            found.append(_Found(result.short, result.long, result.short_start + offset, result.short_end + offset,
+                                result.long_start + offset, result.long_end + offset, result.order, result.fit,
+                                result.bracketed))
         elif isinstance(result, tuple):
-            explained.append(result)
-    for match in _SAID_AFTER.finditer(text):
+            short, start, end = result
+            explained.append((short, start + offset, end + offset))
+    comma_ors = [match.start() for match in _COMMA_OR.finditer(text)] if ", or" in marks else []
+    for match in _said_after(text, comma_ors, marks):
         # "Nonalcoholic steatohepatitis, or NASH,": the long form before, a tight fit only.
-        sentence_start = sentence_starts[max(bisect_right(sentence_starts, match.start()) - 1, 0)]
         short = match.group("short")
         if looks_like_abbreviation(short) and _short_form_candidate(short):
-            result = _long_form_before(text, short, match.start("short"), match.end("short"), sentence_start,
-                                       match.start(), bracketed=False)
+            result = _long_form_before(text, short, match.start("short"), match.end("short"),
+                                       _sentence_start(sentences, match.start()), match.start(), bracketed=False)
             if result is not None and result.fit == FIT_TIGHT:
                 found.append(result)
-    for match in _STANDS_FOR.finditer(text):
+    for match in _stands_for(text, comma_ors, marks):
         # "DASH stands for Dietary Approaches to Stop Hypertension."
         short = match.group("short")
         if looks_like_abbreviation(short):
@@ -548,6 +645,27 @@ def find_definitions(text: str, sentences=None) -> tuple[list[_Found], list[tupl
                 found.append(result)
     found.sort(key=lambda item: item.short_start)
     return found, explained
+
+
+def _bracketed(text: str, open_: int, close: int, sentence_start: int):
+    """What the brackets text[open_] and text[close] give: a _Found, the span of a short
+    form they explain, or None."""
+    result = _long_first(text, open_, close, sentence_start)
+    if not isinstance(result, _Found):
+        other = _short_first(text, open_, close, sentence_start)
+        if isinstance(other, _Found) or result is None:
+            result = other
+    return result
+
+
+_kept_brackets = lru_cache(maxsize=_KEPT_PHRASES)(_bracketed)
+_LONGEST_KEPT = 1000  # characters of a sentence up to its brackets: longer ones are read, not kept
+
+
+def _sentence_start(sentences, offset: int) -> int:
+    """Where the sentence holding the offset starts (the first sentence's start before any)."""
+    index = bisect_right(sentences, (offset, float("inf"))) - 1
+    return sentences[max(index, 0)][0] if sentences else 0
 
 
 _ABBREVIATION_TOKEN = r"(?P<short>(?:\p{L}\.){2,12}|[\p{L}\p{N}][\p{L}\p{N}\-]{0,20}[\p{L}\p{N}])"
@@ -560,6 +678,70 @@ _STANDS_FOR = regex.compile(
     r"(?<![\p{L}\p{N}\-.])" + _ABBREVIATION_TOKEN
     + r"(?:,?\s+(?:stands\s+for|is\s+short\s+for|is\s+an\s+abbreviation\s+for)|,\s+or)\s+(?:the\s+)?"
 )
+# What a definition needs: brackets, ", or" or a key word ("also called", "stands for"...).
+# A block that holds none is not read for definitions, and the two patterns above are
+# tried only where a match can start, not at every word: each try is one short match.
+_COMMA_OR = regex.compile(r",\s*or")
+_DEFINITION_MARKS = {
+    "(": "(", "[": "[", ", or": _COMMA_OR,
+    "called": "called", "known": "known", "referred": "referred", "abbreviated": "abbreviated",
+    "stands": "stands", "short": "short", "abbreviation": "abbreviation",
+}
+# The words where a match of _SAID_AFTER may start, each with the marks one of which it
+# then holds: "also" starts "also called" and "also known as".
+_SAID_AFTER_WORDS = (
+    ("also", ("called", "known")), ("known", ("known",)), ("commonly", ("referred",)),
+    ("referred", ("referred",)), ("abbreviated", ("abbreviated",)),
+)
+_STANDS_FOR_WORDS = ("stands", "short", "abbreviation")
+_SPACES_BEFORE = regex.compile(r"(?r)[,(]?\s*")  # searched backwards from a key word
+_RUN_BEFORE = regex.compile(r"(?r)[\p{L}\p{N}\-.]*")  # the short form before ", or", backwards
+_RUN_START = regex.compile(r"(?<![\p{L}\p{N}\-.])[\p{L}\p{N}\-.]")
+_THREE_WORDS_BACK = regex.compile(r"(?r)(?:\S+\s+){0,3}\S*")  # "ABC is an abbreviation"
+
+
+def _said_after(text: str, comma_ors: list[int], marks: set[str]):
+    """_SAID_AFTER.finditer(text), given where ", or" starts and the marks the text holds.
+    A match starts at the comma of ", or", or before a key word ("also", "known"...):
+    anywhere from the first of the spaces (and comma or bracket) before it to the word
+    itself, with the same outcome from each."""
+    starts = [(start, start) for start in comma_ors]
+    for word, needs in _SAID_AFTER_WORDS:
+        if marks.isdisjoint(needs):
+            continue
+        position = text.find(word)
+        while position >= 0:
+            starts.append((_SPACES_BEFORE.search(text, 0, position).start(), position))
+            position = text.find(word, position + 1)
+    return _matches_from(_SAID_AFTER, text, starts)
+
+
+def _stands_for(text: str, comma_ors: list[int], marks: set[str]):
+    """_STANDS_FOR.finditer(text), given where ", or" starts and the marks the text holds.
+    A match starts where a run of letters, digits, hyphens and periods starts: the run
+    before the comma of ", or", or one of the runs of the three words before a key word
+    ("ABC is an abbreviation for")."""
+    starts = [_RUN_BEFORE.search(text, 0, start).start() for start in comma_ors]
+    for word in _STANDS_FOR_WORDS:
+        position = text.find(word) if word in marks else -1
+        while position >= 0:
+            floor = _THREE_WORDS_BACK.search(text, 0, position).start()
+            starts.extend(match.start() for match in _RUN_START.finditer(text, floor, position))
+            position = text.find(word, position + 1)
+    return _matches_from(_STANDS_FOR, text, [(start, start) for start in starts])
+
+
+def _matches_from(pattern, text: str, starts: list[tuple[int, int]]):
+    """What pattern.finditer(text) gives, when every match starts in one of the (earliest,
+    latest) ranges of `starts` and a match from any position of a range is the same."""
+    end = 0
+    for earliest, latest in sorted(set(starts)):
+        if latest < end:
+            continue
+        match = pattern.match(text, max(earliest, end))
+        if match is not None:
+            yield match
+            end = match.end()
 
 
 _CLAUSE_END = regex.compile(r"[.;:()\[\]]|,\s")
@@ -571,15 +753,19 @@ def _clause_end(text: str, start: int) -> int:
     return match.start() if match else end
 
 
+_BRACKET = re.compile(r"[()\[\]]")
+_OPENER = {")": "(", "]": "["}
+
+
 def _brackets(text: str):
     """(open, close) offsets of every matched pair of () or [], innermost first."""
     stack: list[tuple[str, int]] = []
-    pairs = {")": "(", "]": "["}
-    for position, char in enumerate(text):
+    for match in _BRACKET.finditer(text):  # visits the brackets only, not every character
+        char, position = match.group(), match.start()
         if char in "([":
             stack.append((char, position))
-        elif char in pairs:
-            while stack and stack[-1][0] != pairs[char]:
+        else:
+            while stack and stack[-1][0] != _OPENER[char]:
                 stack.pop()
             if stack:
                 yield stack.pop()[1], position
@@ -595,8 +781,8 @@ def _parts(text: str, start: int, end: int, separators: str) -> list[tuple[int, 
         return [(start, start)]
     depth = 0
     spans = []
-    for position in range(start, end):
-        char = text[position]
+    for mark in _PART_MARK.finditer(text, start, end):  # the brackets and separators only
+        char, position = mark.group(), mark.start()
         if char in "([":
             depth += 1
         elif char in ")]":
@@ -605,6 +791,9 @@ def _parts(text: str, start: int, end: int, separators: str) -> list[tuple[int, 
             spans.append(_trim(text, start, position))
     spans.append(_trim(text, start, end))
     return spans
+
+
+_PART_MARK = re.compile(r"[()\[\];,:]")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -619,13 +808,22 @@ _LOOK_BACK = 600  # characters: more than any long form of at most 24 words need
 
 
 def _words_before(text: str, start: int, end: int, count: int) -> list[tuple[int, int]]:
-    """Spans of the last `count` space-separated words in text[start:end], looking back
-    a bounded stretch so that a sentence without end costs no more than a short one."""
+    """Spans of the last `count` (one or more) space-separated words in text[start:end],
+    looking back a bounded stretch so that a sentence without end costs no more than a
+    short one."""
     begin = max(start, end - _LOOK_BACK)
-    words = [m.span() for m in _SPACE_TOKEN.finditer(text, begin, end)]
-    if words and begin > start and not text[begin - 1].isspace():
-        words = words[1:]  # cut in the middle of a word
-    return words[-count:]
+    words = []  # read backwards, and one word further at most: the earlier ones are never needed
+    for match in _SPACE_TOKEN_BACKWARDS.finditer(text, begin, end):
+        words.append(match.span())
+        if len(words) > count:
+            break
+    else:
+        if words and begin > start and not text[begin - 1].isspace():
+            words.pop()  # cut in the middle of a word
+    return words[:count][::-1]
+
+
+_SPACE_TOKEN_BACKWARDS = regex.compile(r"(?r)\S+")
 
 
 def _window(letters: str) -> int:
@@ -651,10 +849,26 @@ def _long_first(text: str, open_: int, close: int, sentence_start: int):
 def _long_form_before(text: str, short: str, short_start: int, short_end: int, sentence_start: int, limit: int,
                       bracketed: bool = True) -> Optional[_Found]:
     """The best long form for `short` among the words of the sentence before `limit`."""
-    letters = _letters(short)
-    words = _words_before(text, sentence_start, limit, _window(letters))
+    words = _words_before(text, sentence_start, limit, _window(_letters(short)))
     if not words:
         return None
+    offset = words[0][0]
+    best = _best_long_form(short, text[offset:limit])
+    if best is None:
+        return None
+    long_start, long_end, quality = offset + best[0], offset + best[1], best[2]
+    return _Found(short, text[long_start:long_end], short_start, short_end, long_start, long_end, LONG_FIRST,
+                  quality, bracketed)
+
+
+@lru_cache(maxsize=_KEPT_PHRASES)
+def _best_long_form(short: str, text: str) -> Optional[tuple[int, int, str]]:
+    """The best long form for `short` that ends with the last of the space-separated words
+    of the text, as (start, end, fit); None when none fits. It depends on these words
+    alone, and the same ones come back in many documents ("acute lymphoblastic leukemia")."""
+    letters = _letters(short)
+    most_groups = max(len(letters), len(_unnumbered_letters(short) or ""))  # one letter each at least
+    words = [match.span() for match in _SPACE_TOKEN.finditer(text)]
     long_end = _trim_end(text, words[-1][0], words[-1][1])
     best, best_key = None, None
     for index in range(len(words) - 1, -1, -1):
@@ -672,6 +886,8 @@ def _long_form_before(text: str, short: str, short_start: int, short_end: int, s
             long = text[long_start:long_end]
             if long.count("(") != long.count(")") or long.count("[") != long.count("]") or not _has_word(long):
                 continue
+            if best_key is not None and best_key >= (_RANK[FIT_TIGHT], _score(long, most_groups) - penalty):
+                continue  # no fit of these words can beat the best so far: more words, no more letters
             quality, groups = fit_details(short, text[fit_start:long_end])
             if quality == FIT_NONE:
                 continue
@@ -686,9 +902,7 @@ def _long_form_before(text: str, short: str, short_start: int, short_end: int, s
     if best is None:
         return None
     fit_start, long_start, quality = best
-    long_end = _trim_trailing_phrase(text, short, fit_start, long_end, quality)
-    return _Found(short, text[long_start:long_end], short_start, short_end, long_start, long_end, LONG_FIRST,
-                  quality, bracketed)
+    return long_start, _trim_trailing_phrase(text, short, fit_start, long_end, quality), quality
 
 
 def _is_name(word: str) -> bool:
@@ -701,6 +915,9 @@ def _is_name(word: str) -> bool:
 _RANK = {FIT_TIGHT: 3, FIT_NUMBERED: 2, FIT_LOOSE: 1}
 
 
+_INNER_MARK = re.compile(r"[-/‐‑]")
+
+
 def _starts(text: str, start: int, end: int):
     """Where a long form may start in a word, with a penalty: at its first letter, or
     (a little worse) after a hyphen or slash inside it. The long form then still
@@ -711,8 +928,9 @@ def _starts(text: str, start: int, end: int):
     if first is None:
         return
     yield first, first, 0.0
-    for position in range(first + 1, end - 1):
-        if text[position] in "-/‐‑" and text[position + 1].isalpha() and text[position - 1].isalnum():
+    for mark in _INNER_MARK.finditer(text, first + 1, end - 1):
+        position = mark.start()
+        if text[position + 1].isalpha() and text[position - 1].isalnum():
             shown = position + 1 if _is_name(text[first:position]) else first
             yield position + 1, shown, 0.25
 
@@ -808,6 +1026,8 @@ def _short_first(text: str, open_: int, close: int, sentence_start: int):
     start, end = _trim(text, start, end)
     while end > start and text[end - 1] in ",;:":
         end -= 1
+    if not _CAPITAL_OR_DIGIT.search(text, start, end):
+        return None  # no short form here, nor in a piece of it (the usual case)
     parts = _parts(text, open_ + 1, close, ";,")
     result = _short_first_at(text, start, end, parts)
     if not isinstance(result, _Found):
@@ -867,13 +1087,19 @@ def _has_word(long: str) -> bool:
     return bool(_TWO_SMALL.search(long))
 
 
+@lru_cache(maxsize=_KEPT_PHRASES)
 def _is_short_form_itself(letters: str, word: str) -> bool:
     """The word is the short form, one of its pieces is, or (for a short form with
     digits) it starts with it: "TAND", "H-Ras" for Ras, "RVS167p" for RVS167."""
+    if word.isascii() and not _in_order(letters, word.lower()):
+        return False  # the usual case: each way below needs the letters in order in the word
     pieces = _segments(word)
     if any(piece == letters for piece, _ in pieces):
         return True
-    bare = "".join(char for char in word.lower() if char.isalnum())
+    if word.isascii():
+        bare = "".join(piece for piece, _ in pieces)  # the same, sooner
+    else:
+        bare = "".join(char for char in word.lower() if char.isalnum())
     return bare == letters or (any(char.isdigit() for char in letters) and bare.startswith(letters))
 
 
@@ -913,37 +1139,122 @@ def find_long_forms(document: Document, shorts) -> dict[str, tuple[Block, int, i
         if len(letters) >= 2:
             pending.setdefault(letters[0], []).append((short, letters))
     found: dict[str, tuple[Block, int, int]] = {}
+    if not pending:
+        return found
+    finder = _initial_finder("".join(sorted(pending)))
+    longest = max(len(letters) for group in pending.values() for _, letters in group) + 2
     budget = _LONG_FORM_BUDGET
-    for block in document.blocks:
+    blocks = document.blocks
+    joined, starts = _joined(blocks)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        lowered = None  # a character that is two in small letters: offsets would not match
+    index = 0
+    for word_start, word_end in _words_starting_with(joined, finder):
+        while index + 1 < len(starts) and starts[index + 1] <= word_start:
+            index += 1
+        block, offset = blocks[index], starts[index]
         text = block.text
-        words = [m.span() for m in _SPACE_TOKEN.finditer(text)]
-        for index, span in enumerate(words):
-            start = _word_start(text, *span)
-            if start is None or text[start].lower() not in pending:
-                continue
-            for short, letters in list(pending[text[start].lower()]):
-                budget -= len(letters) + 2
-                if budget < 0:
-                    return found
-                phrase = _phrase_for(text, words, index, start, short, letters)
-                if phrase is not None:
-                    found[short] = (block, start, phrase)
-                    pending[letters[0]].remove((short, letters))
+        start = _word_start(text, word_start - offset, word_end - offset)
+        if start is None or text[start].lower() not in pending:
+            continue
+        following = None
+        for short, letters in list(pending[text[start].lower()]):
+            budget -= len(letters) + 2
+            if budget < 0:
+                return found
+            window_end = _words_end(joined, word_start, offset + len(text), len(letters) + 2)
+            earliest_end = _earliest_end(letters, joined, lowered, offset + start, window_end)
+            if earliest_end is None:
+                continue  # the usual case
+            if following is None:
+                following = [m.span() for m in islice(_SPACE_TOKEN.finditer(text, word_start - offset), longest)]
+            phrase = _phrase_for(text, following, start, short, letters, earliest_end - offset)
+            if phrase is not None:
+                found[short] = (block, start, phrase)
+                pending[letters[0]].remove((short, letters))
     return found
 
 
-def _phrase_for(text: str, words, index: int, start: int, short: str, letters: str) -> Optional[int]:
-    """The end of the phrase starting at `start` that spells out `short`, or None."""
-    for count in range(1, min(len(letters) + 2, len(words) - index) + 1):
-        last_start, last_end = words[index + count - 1]
+@lru_cache(maxsize=256)
+def _initial_finder(initials: str):
+    """A pattern for the characters that may be the first letter or digit of a word whose
+    lower case is one of `initials`, after no ASCII letter or digit: the letters in both
+    cases, the Kelvin sign (the one other character whose lower case is ASCII) and, for
+    initials that are not ASCII, every character that is not."""
+    chars = set(initials) | set(initials.upper())
+    if "k" in chars:
+        chars.add("\u212a")
+    pattern = "[" + "".join(sorted(re.escape(char) for char in chars if char.isascii() or char == "\u212a"))
+    pattern += "\x80-\U0010ffff]" if not initials.isascii() else "]"
+    return re.compile(r"(?<![A-Za-z0-9])" + pattern)
+
+
+def _words_starting_with(text: str, finder):
+    """The spans of the space-separated words of the text in which `finder` matches before
+    any ASCII letter or digit: those that may start with one of its initials. The Python
+    test of the caller decides; this only skips, at C speed, the words that cannot."""
+    done = 0  # where the last word given ends: later matches inside it are skipped
+    for match in finder.finditer(text):
+        if match.start() < done:
+            continue
+        word = _SPACE_TOKEN.match(text, _TOKEN_START.search(text, done, match.start()).start())
+        if word is None:
+            continue  # a space outside ASCII, matched for initials outside ASCII
+        done = word.end()
+        yield word.span()
+
+
+def _words_end(text: str, start: int, end: int, count: int) -> int:
+    """Where the first `count` space-separated words of text[start:end] end."""
+    for match in islice(_SPACE_TOKEN.finditer(text, start, end), count):
+        start = match.end()
+    return start
+
+
+def _earliest_end(letters: str, text: str, lowered: Optional[str], start: int, end: int) -> Optional[int]:
+    """How far a phrase of text[start:end] from `start` must reach to fit the letters
+    tightly: past the last of them, found in order, counting the other spellings of its
+    pieces (in ASCII, the pieces of a phrase are those of a longer one, and more). None when
+    no phrase can, `start` when unsure. `lowered` is text.lower(), or None when its
+    offsets differ."""
+    window = text[start:end]
+    if not window.isascii():
+        return start
+    if lowered is None:
+        return None if not _in_order(letters, _spelled_ascii(window)) else start
+    if _SPELLED_OTHERWISE.search(lowered, start, end):
+        return start
+    position = start - 1
+    for char in letters:
+        position = lowered.find(char, position + 1, end)
+        if position < 0:
+            return None
+    return position + 1
+
+
+_PHRASE_BREAK = re.compile(r"[.;:()\[\]]")
+
+
+def _phrase_for(text: str, words, start: int, short: str, letters: str, earliest_end: int) -> Optional[int]:
+    """The end of the phrase starting at `start`, in the first of `words`, that spells out
+    `short`, or None. A shorter phrase than up to `earliest_end` lacks letters: it neither
+    fits nor is the short form itself."""
+    for count in range(1, min(len(letters) + 2, len(words)) + 1):
+        last_start, last_end = words[count - 1]
         end = _trim_end(text, last_start, last_end)
-        if end <= start or any(char in text[start:end] for char in ".;:()[]"):
+        if end <= start or _PHRASE_BREAK.search(text, start, end):
             return None
         long = text[start:end]
-        if looks_like_abbreviation(text[last_start:last_end]) or _is_short_form_itself(letters, long):
+        if looks_like_abbreviation(text[last_start:last_end]) \
+                or end >= earliest_end and _is_short_form_itself(letters, long):
             return None  # "OPMS kratom": the abbreviation itself, not its words
-        quality, groups = fit_details(short, long)
         content = sum(1 for word in long.lower().split() if word not in STOPWORDS)
+        if content > len(letters):
+            return None  # more words than letters now and in every longer phrase
+        if end < earliest_end:
+            continue
+        quality, groups = fit_details(short, long)
         if quality == FIT_TIGHT and groups >= content and long.split()[-1].lower() not in STOPWORDS:
             return end
     return None
@@ -972,11 +1283,15 @@ def analyse(document: Document) -> Analysis:
 
 
 def _analyse(document: Document) -> Analysis:
+    blocks = document.blocks
+    joined, starts = _joined(blocks)
     definitions: list[Definition] = []
     explained: set[str] = set()
     taken: dict[int, list[tuple[int, int]]] = {}  # block index -> spans of definitions' short forms
-    for block in document.blocks:
-        found, glosses = find_definitions(block.text, block.sentences)
+    marked = _definition_marks(joined, starts)
+    for index in sorted(marked):
+        block = blocks[index]
+        found, glosses = _definitions_in(block.text, block.sentences, marked[index])
         for item in found:
             definitions.append(
                 Definition(
@@ -998,59 +1313,212 @@ def _analyse(document: Document) -> Analysis:
             explained.add(short_form_key(short))
             taken.setdefault(block.index, []).append((start, end))
     definitions.sort(key=lambda d: d.position)
-    defined = {d.key for d in definitions}
+    known = {d.key for d in definitions} | explained
     forms = {singular(d.short) for d in definitions}
+    # A use has two capitals, or is a form the text defines: only the words of tokens with
+    # two capitals are read, and every word of the blocks that hold a defined form without
+    # ("Ras", "ds").
+    quiet_forms = [form for form in forms if not _TWO_CAPITALS.search(form)]
+    words = _by_block(_words_with_two_capitals(joined), starts)
+    for form in quiet_forms:
+        for index in _blocks_holding(joined, starts, form):
+            if form in blocks[index].text:
+                words[index] = [match.span() for match in _WORD.finditer(blocks[index].text)]
+    readings: dict[str, tuple] = {}
     uses: list[Use] = []
     names: set[str] = set()
     symbols: set[str] = set()
-    for block in document.blocks:
-        uses.extend(_uses(block, defined | explained, forms, taken.get(block.index, ()), names, symbols))
+    for index in sorted(words):
+        block = blocks[index]
+        uses.extend(_uses(block, words[index], known, forms, readings, taken.get(block.index, ()), names, symbols))
     return Analysis(tuple(definitions), tuple(uses), frozenset(explained), frozenset(names), frozenset(symbols))
 
 
-def _uses(block: Block, known: set[str], forms: set[str], taken, names: set[str], symbols: set[str]) -> list[Use]:
-    """Words of the block that are abbreviations, in order; names (by their context) go
-    to `names`, symbols shaped like gene names to `symbols`."""
+# ---- searching a whole document at once ------------------------------------------------
+#
+# Most blocks hold no bracket and no abbreviation. Rather than one search per block, each
+# search runs once over the texts of all blocks joined by line breaks (no pattern here
+# matches across one), and only the blocks it hits are read further.
+
+
+def _joined(blocks) -> tuple[str, list[int]]:
+    """The texts of the blocks joined by line breaks, and where each block's text starts."""
+    starts = list(accumulate((len(block.text) + 1 for block in blocks[:-1]), initial=0)) if blocks else []
+    return "\n".join(block.text for block in blocks), starts
+
+
+def _blocks_holding(joined: str, starts: list[int], needle) -> list[int]:
+    """The indexes of the blocks in which the needle, a string or a compiled pattern,
+    occurs, in order; after a hit the search goes on at the next block."""
+    hits = []
+    last = len(starts) - 1
+    if isinstance(needle, str):
+        position = joined.find(needle)
+        while position >= 0:
+            index = bisect_right(starts, position) - 1
+            hits.append(index)
+            position = joined.find(needle, starts[index + 1]) if index < last else -1
+    else:
+        match = needle.search(joined)
+        while match is not None:
+            index = bisect_right(starts, match.start()) - 1
+            hits.append(index)
+            match = needle.search(joined, starts[index + 1]) if index < last else None
+    return hits
+
+
+def _by_block(spans, starts: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """Spans in the joined text, in order, as spans in the texts of their blocks."""
+    by_block: dict[int, list[tuple[int, int]]] = {}
+    index, last = 0, len(starts) - 1
+    for start, end in spans:
+        while index < last and starts[index + 1] <= start:
+            index += 1
+        offset = starts[index]
+        by_block.setdefault(index, []).append((start - offset, end - offset))
+    return by_block
+
+
+def _definition_marks(joined: str, starts: list[int]) -> dict[int, set[str]]:
+    """The _DEFINITION_MARKS of each block that holds one (by block index)."""
+    marked: dict[int, set[str]] = {}
+    for mark, needle in _DEFINITION_MARKS.items():
+        for index in _blocks_holding(joined, starts, needle):
+            marked.setdefault(index, set()).add(mark)
+    return marked
+
+
+def _uses(block: Block, words, known: set[str], forms: set[str], readings: dict[str, tuple], taken,
+          names: set[str], symbols: set[str]) -> list[Use]:
+    """Of the words (spans of matches of _WORD in the block), those that are abbreviations,
+    in order; names (by their context) go to `names`, symbols shaped like gene names to
+    `symbols`. `readings` keeps what _reading says of each word, for the whole document."""
     text = block.text
-    shouted = _shouted_sentences(text, block.sentences)
-    taken = sorted(list(taken) + [m.span() for m in _PRONUNCIATION.finditer(text)])
+    spans = None  # `taken` and pronunciation guides, sorted: made for the first word that needs them
+    shouted: dict[int, bool] = {}
     found: list[Use] = []
     chain: list[Use] = []  # symbols joined by "," / "and" / "or": "the BRCA1 and BRCA2 genes"
-    chain_named = False
-    for match in _WORD.finditer(text):
-        if not _TWO_CAPITALS.search(match.group()) and (not forms or singular(match.group()) not in forms):
-            continue  # the common case, decided cheaply: no abbreviation here
-        if _IDENTIFIER.match(match.group()):
-            continue
-        for start, end in _pieces(text, match.start(), match.end(), known):
-            if _inside(taken, start):
+    chain_named = False  # a use in the chain is a name by its context: all are names
+    asked = 0  # the uses of the chain whose context was looked at
+    for word_start, word_end in words:
+        whole = text[word_start:word_end]
+        reading = readings.get(whole)
+        if reading is None:
+            reading = readings[whole] = _reading(whole, known, forms)
+        if not reading:
+            continue  # the common case: no abbreviation here
+        if spans is None:
+            spans = sorted(list(taken) + [m.span() for m in _PRONUNCIATION.finditer(text)])
+        for start, end, word, key, checked, symbol in reading:
+            start, end = word_start + start, word_start + end
+            if _inside(spans, start):
                 continue
-            word = text[start:end]
-            key = short_form_key(word)
-            if not key:
-                continue
-            if singular(word) not in forms:
-                # Not a form the text defines: it must look like an abbreviation
-                # ("ALL" is one; "All" and "all" are not).
-                if not looks_like_abbreviation(word) or key in EMPHASIS and key not in known:
-                    continue
-                if _inside(shouted, start):
+            if checked:
+                if _in_shouted_sentence(text, block.sentences, start, shouted):
                     continue
                 if len(word) <= 3 and word.isupper() and _SURNAME_BEFORE.search(text, max(0, start - 30), start) \
                         and _INITIALS_AFTER.match(text, end):
                     continue
             use = Use(word, key, block, start, end)
             if chain and not _LIST_GLUE.fullmatch(text, chain[-1].end, start):
-                chain, chain_named = [], False
+                chain, chain_named, asked = [], False, 0
             chain.append(use)
-            if _SYMBOL.fullmatch(word):
+            if symbol:
                 symbols.add(key)
-            if chain_named or _NAME_AFTER.match(text, end) or _NAME_BEFORE.search(text, max(0, start - 30), start) \
-                    or _in_gene_list(text, start):
-                names.update(u.key for u in chain)
-                chain_named = True
+            if chain_named:
+                names.add(key)
+            elif any(u.key not in names for u in chain):
+                # The contexts are looked at only when they could add a name: a symbol met
+                # as a name before is a name already, wherever it stands now.
+                chain_named = any(_named_by_context(text, u.start, u.end) for u in chain[asked:])
+                asked = len(chain)
+                if chain_named:
+                    names.update(u.key for u in chain)
             found.append(use)
     return found
+
+
+def _named_by_context(text: str, start: int, end: int) -> bool:
+    """A word the text names by what stands around it: "the CFTR gene", "a gene called
+    GJB2", "several genes (COL5A1, COL5A2)"."""
+    return bool(_NAME_AFTER.match(text, end) or _NAME_BEFORE.search(text, max(0, start - 30), start)
+                or _in_gene_list(text, start))
+
+
+def _reading(whole: str, known: set[str], forms: set[str]) -> tuple[tuple[int, int, str, str, bool, bool], ...]:
+    """What a word (a match of _WORD) holds, wherever it stands: for each abbreviation in it,
+    its span in the word, its text, its key, whether its context may still rule it out
+    (a form the text defines is always a use), and whether it is shaped like a gene symbol."""
+    if not _TWO_CAPITALS.search(whole) and (not forms or singular(whole) not in forms):
+        return ()
+    if _IDENTIFIER.match(whole):
+        return ()
+    reading = []
+    for start, end in _pieces(whole, 0, len(whole), known):
+        word = whole[start:end]
+        key = short_form_key(word)
+        if not key:
+            continue
+        checked = singular(word) not in forms
+        # Not a form the text defines: it must look like an abbreviation ("ALL" is one;
+        # "All" and "all" are not).
+        if checked and (not looks_like_abbreviation(word) or key in EMPHASIS and key not in known):
+            continue
+        reading.append((start, end, word, key, checked, bool(_SYMBOL.fullmatch(word))))
+    return tuple(reading)
+
+
+_TOKEN_START = regex.compile(r"(?r)\S*")  # searched backwards: the start of the token before a position
+
+
+def _words_with_two_capitals(text: str):
+    """The spans of the matches of _WORD in the space-separated tokens that hold two
+    capitals, and maybe in a few others (whose words are no abbreviations then). A word
+    never spans a space, so the words of a run of tokens are the same read alone as in the
+    whole text."""
+    for start, end in _tokens_with_two_capitals(text):
+        for word_start, word_end in _word_spans(text[start:end]):
+            yield start + word_start, start + word_end
+
+
+def _tokens_with_two_capitals(text: str):
+    """The spans of the space-separated tokens that hold two capitals, some joined into
+    one span with the tokens around them. The search runs at C speed over the text's
+    shape: one byte per character (Latin-1, "?" for the others), capitals as "A", spaces
+    as " ", the rest as "a". A character that may be a capital is one ("?" and every
+    letter outside ASCII too), and a character that may not be a space is none (so a
+    space outside Latin-1 joins two tokens: the span then holds both, which is harmless)."""
+    shape = text.encode("latin-1", "replace").translate(_SHAPE)
+    end = 0
+    for pair in _SHAPE_PAIR.finditer(shape):
+        if pair.start() < end:
+            continue  # the rest of a span already given
+        start = shape.rfind(b" ", 0, pair.start()) + 1
+        end = shape.find(b" ", pair.start())
+        if end < 0:
+            end = len(shape)
+        yield start, end
+
+
+_SHAPE = bytes(
+    ord(" ") if byte in b"\t\n\v\f\r \x85\xa0"  # the spaces of _SPACE_TOKEN in Latin-1
+    else ord("A") if 65 <= byte <= 90 or byte == ord("?") or byte >= 0x80
+    else ord("a")
+    for byte in range(256)
+)
+_SHAPE_PAIR = re.compile(rb"A[^ A]*A")
+
+
+def _word_spans(token: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the matches of _WORD in a space-separated token ("(CBC),": "CBC")."""
+    return _kept_word_spans(token) if len(token) < _LONGEST_KEPT else _read_word_spans(token)
+
+
+def _read_word_spans(token: str) -> tuple[tuple[int, int], ...]:
+    return tuple(match.span() for match in _WORD.finditer(token))
+
+
+_kept_word_spans = lru_cache(maxsize=_KEPT)(_read_word_spans)
 
 
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
@@ -1101,11 +1569,33 @@ def _pieces(text: str, start: int, end: int, known: set[str]):
             i = best
 
 
-def _shouted_sentences(text: str, sentences) -> list[tuple[int, int]]:
-    """Sentences written mostly in capitals: their capitals are no abbreviations."""
-    shouted = []
-    for start, end in sentences:
-        words = [w for w in _LETTERS2.findall(text, start, end)]
-        if len(words) >= 3 and sum(w.isupper() for w in words) * 2 > len(words):
-            shouted.append((start, end))
-    return shouted
+def _in_shouted_sentence(text: str, sentences, offset: int, judged: dict[int, bool]) -> bool:
+    """Whether the offset falls in a sentence written mostly in capitals: its capitals are
+    no abbreviations. A sentence is judged when a word in it first asks (kept in `judged`)."""
+    index = bisect_right(sentences, (offset, float("inf"))) - 1
+    if index < 0 or offset >= sentences[index][1]:
+        return False
+    if index not in judged:
+        start, end = sentences[index]
+        judged[index] = _shouted(text[start:end])
+    return judged[index]
+
+
+def _shouted(sentence: str) -> bool:
+    """At least three words of two or more letters, most of them in capitals."""
+    if sentence.isascii():
+        # Counted in bytes first: each word in capitals has two, so a sentence with no
+        # more capitals than words is not shouted (the usual case).
+        data = sentence.encode()
+        words = (b" " + data.translate(_LETTERS_AS_X)).count(b" xx")
+        if words < 3 or len(data.translate(None, _ALL_BUT_CAPITALS)) <= words:
+            return False
+        found = _ASCII_LETTERS2.findall(sentence)
+    else:
+        found = _LETTERS2.findall(sentence)
+    return len(found) >= 3 and sum(map(str.isupper, found)) * 2 > len(found)
+
+
+_ASCII_LETTERS2 = re.compile(r"[A-Za-z]{2,}")  # _LETTERS2 in ASCII, faster
+_LETTERS_AS_X = bytes(ord("x") if chr(byte).isascii() and chr(byte).isalpha() else ord(" ") for byte in range(256))
+_ALL_BUT_CAPITALS = bytes(byte for byte in range(256) if not (65 <= byte <= 90))
