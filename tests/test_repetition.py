@@ -4,7 +4,8 @@ what is a topic, where the finding goes, and declared keyphrases.
 The fixtures are articles of the content-farm genre written for these tests
 (tests/fixtures/stuffing_*): a search phrase pasted into paragraphs, an
 article built around a phrase that it repeats in headings, and an article
-whose topic phrases repeat naturally.
+whose topic phrases repeat naturally. The last section checks the shortcuts
+that make the check fast against plain readings of random articles.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from healthlint.documents import parse_document
 from healthlint.engine import Engine
@@ -285,3 +288,191 @@ def test_a_range_of_years_is_not_a_query():
         for event in ("spread early", "hit children", "peaked in October")
     )
     assert lint(text)[1] == ()
+
+
+# ---- the fast paths against plain readings ---------------------------------------------
+#
+# check() measures only the phrases that can reach the threshold, and the
+# word list, the repeated phrases and the query words are all made by
+# shortcuts (see the module's docstring). Each is checked here against the
+# plain way of doing the same thing, on random texts.
+
+BUILT_IN_PATTERNS = RULE.option("query_patterns")
+# Words for random articles: content words, stopwords, words the built-in
+# patterns look for, a name and an acronym, and words that fold together.
+VOCABULARY = (
+    "kratom tree image images capsules magnesium withdrawal opioid symptoms pain relief Mitragyna speciosa "
+    "OPMS PureLeaf near me best price reviews recall 2024 2009 vs how to is are safe contagious genetic "
+    "home remedies natural cure the a of and for with in it's kratom's trees muscle-soreness Σίσυφος İstanbul "
+    "`dose` https://example.org/kratom"  # masked by the Markdown parser
+).split()
+PASTED = (
+    "kratom near me", "best kratom capsules", "kratom tree image", "OPMS kratom recall", "is kratom safe",
+    "how to use magnesium", "kratom vs magnesium", "home remedies for pain", "kratom capsules 2024",
+    "Mitragyna speciosa", "opioid withdrawal symptoms", "PureLeaf kratom price",
+)
+SEPARATORS = (" ",) * 12 + ("  ", "\t", "\u00a0", "-", ", ", ". ", "; ", "’s ", "'", " (", ") ")
+
+
+@st.composite
+def articles(draw, markdown: bool):
+    """A short article: headings and paragraphs of words drawn from a small
+    vocabulary, with a phrase pasted into some of them, so that phrases repeat."""
+    invented = st.lists(st.sampled_from(VOCABULARY), min_size=2, max_size=5).map(" ".join)
+    pasted = draw(st.sampled_from(PASTED) | invented)
+    blocks = []
+    for _ in range(draw(st.integers(1, 10))):
+        length = draw(st.integers(1, 14))
+        words = draw(st.lists(st.sampled_from(VOCABULARY), min_size=length, max_size=length))
+        if draw(st.booleans()):
+            at = draw(st.integers(0, length))
+            words.insert(at, pasted)
+        cases = draw(st.lists(st.integers(0, 12), min_size=len(words), max_size=len(words)))
+        words = [
+            word.upper() if case == 1 else word.capitalize() if case == 2 else word for word, case in zip(words, cases)
+        ]
+        separators = draw(st.lists(st.sampled_from(SEPARATORS), min_size=len(words), max_size=len(words)))
+        text = "".join(word + separator for word, separator in zip(words, separators)).strip() or "x"
+        heading = markdown and draw(st.integers(0, 3)) == 0
+        blocks.append(("## " if heading else "") + text + ("" if heading else "."))
+    return "\n\n".join(blocks) + "\n"
+
+
+def plain_words(blocks) -> list[tuple[str, int, int, int, int, bool]]:
+    """Word by word: (word, block, start, end, run, first of a sentence)."""
+    found, run = [], -1
+    for number, block in enumerate(blocks):
+        text, previous_end = block.text, -1
+        sentence_starts = sorted(start for start, _ in block.sentences)
+        for match in repetition._WORD.finditer(text):
+            start = match.start()
+            if previous_end < 0 or not repetition._JOIN.fullmatch(text, previous_end, start):
+                run += 1
+            initial = previous_end < 0 or repetition._starts_sentence(text, previous_end, start, sentence_starts)
+            found.append((match.group().lower().replace("’", "'"), number, start, match.end(), run, initial))
+            previous_end = match.end()
+    return found
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(articles(markdown=True))
+def test_the_word_list_is_the_word_by_word_reading(text):
+    blocks = repetition.counted_blocks(parse_document(text, "article.md"), RULE.scope)
+    words = repetition.Words(blocks)
+    expected = plain_words(blocks)
+    indexes = [index for index, word in enumerate(words.words) if word != repetition.BREAK]
+    assert [words.words[index] for index in indexes] == [word for word, *_ in expected]
+    assert len(words) == len(expected)
+    for index, (_, block, start, end, run, initial) in zip(indexes, expected):
+        assert (words.block_of[index], words.span(index, 1), words.initial(index)) == (block, (start, end), initial)
+        assert words.surface(index, 1) == blocks[block].text[start:end]
+    # A BREAK stands exactly where a run ends.
+    for (index, entry), (following, next_entry) in zip(zip(indexes, expected), zip(indexes[1:], expected[1:])):
+        assert (following == index + 1) == (entry[4] == next_entry[4])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "d", repetition.BREAK]), max_size=60),
+    st.integers(1, 4),
+    st.integers(2, 7),
+)
+def test_repeated_phrases_are_those_a_full_count_finds(tokens, least, longest):
+    tokens = [repetition.BREAK, *tokens, repetition.BREAK]
+    every: dict[tuple[str, ...], list[int]] = {}
+    for length in range(2, longest + 1):
+        for first in range(len(tokens) - length + 1):
+            key = tuple(tokens[first : first + length])
+            if repetition.BREAK not in key:
+                every.setdefault(key, []).append(first)
+    expected = {key: firsts for key, firsts in every.items() if len(firsts) >= least}
+    assert repetition.repeated_grams(tokens, least, longest) == expected
+
+
+@given(st.text(alphabet="abcdeisu's", min_size=1, max_size=8))
+def test_a_words_frequency_counts_every_word_that_folds_to_it(word):
+    key = repetition.fold(word)
+    assert word in repetition._unfolded(key)
+    assert all(repetition.fold(form) == key for form in repetition._unfolded(key))
+
+
+PHRASE_WORDS = "is are can does how to best top near me for sale kratom safe 2024 1999 vs versus home remedy x".split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PHRASE_WORDS), min_size=1, max_size=6))
+def test_a_phrase_that_a_query_pattern_matches_holds_what_the_pattern_needs(words):
+    needs = repetition._Needs(BUILT_IN_PATTERNS)
+    text = " ".join(words)
+    starting, ending, holding = needs.words(set(words))
+    met = words[0] in starting or words[-1] in ending or bool(holding & set(words))
+    query = compile_rule(RULE).query
+    assert met or not query.search(text)
+
+
+def test_query_patterns_that_cannot_be_read_leave_every_phrase_to_the_patterns():
+    assert repetition._Needs([r"\bnear me$", r"(?i)best"]).known is False
+    assert repetition._Needs([r"\p{Lu}+ kratom"]).known is False
+    assert repetition._Needs([r"x?"]).known is False  # matches anything: needs nothing
+    assert repetition._Needs(BUILT_IN_PATTERNS).known
+
+
+def plain_findings(check, document):
+    """What check() reports, from every candidate scored: the plain way."""
+    words = repetition.Words(repetition.counted_blocks(document, check.rule.scope))
+    if not len(words):
+        return []
+    found = repetition.candidates(words, check.min_words, check.max_words, check.min_count, check.query)
+    flagged = [c for c in found if repetition.score(c, check.weights, check.min_count) >= check.threshold]
+    claimed: set[int] = set()
+    findings = []
+    for candidate in sorted(flagged, key=lambda c: (-len(c.words), -c.score, c.firsts[0])):
+        spans = [set(range(f, f + len(candidate.words))) for f in candidate.firsts]
+        if sum(1 for span in spans if span & claimed) * 2 >= len(spans):
+            continue
+        for span in spans:
+            claimed |= span
+        findings.append(check._finding(document, words, candidate.firsts, len(candidate.words), candidate.reasons))
+    return findings
+
+
+OPTIONS = st.fixed_dictionaries(
+    {
+        "min_count": st.integers(2, 4),
+        "max_words": st.integers(2, 6),
+        "threshold": st.sampled_from([1.0, 3.0, 4.0, 4.0, 4.0, 5.0]),
+        "signals": st.sampled_from(
+            [
+                dict(RULE.option("signals")),
+                dict(RULE.option("signals")),
+                {"query": 3.0, "heading": 1.5, "lowered": 1.5, "unit": 1.0, "family": 3.0, "name": 2.0},
+                {"heading": 2.0, "paragraphs": 1.0, "repetition": 1.0},  # no narrowing: repetition is unbounded
+                {"query": 2.0, "unit": -1.0, "family": -1.0, "name": -2.0, "built_around": 3.0},
+            ]
+        ),
+        "query_patterns": st.sampled_from(
+            [
+                list(BUILT_IN_PATTERNS),
+                list(BUILT_IN_PATTERNS),
+                [r"\bnear me$", r"^best\b", r"(?<=^is .+ )safe$", r"\b(?:image|images)$"],
+                [r"(?i)kratom"],
+                [],
+            ]
+        ),
+    }
+)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans().flatmap(articles), OPTIONS)
+def test_check_reports_what_scoring_every_candidate_reports(text, options):
+    check = compile_rule(with_options(RULE, **options))
+    document = parse_document(text, "article.md")
+    assert list(check.check(document, [])) == plain_findings(check, document)
+
+
+def test_the_checks_shortcuts_agree_on_the_fixtures():
+    check = compile_rule(RULE)
+    for path in sorted(FIXTURES.glob("stuffing_*")):
+        document = parse_document(path.read_text(encoding="utf-8"), path.name)
+        assert list(check.check(document, [])) == plain_findings(check, document), path.name
