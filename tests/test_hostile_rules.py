@@ -157,8 +157,6 @@ def test_every_file_is_still_linted_and_each_reports_the_slow_rule(tmp_path, qui
     assert rules_found(report) == ["test-wonder-claim"] * 4 and code == EXIT_ERROR
 
 
-@pytest.mark.xfail(reason="kinds/repetition.py runs `query_patterns` (user regexes, settable from the "
-                          "configuration) without a time limit: wrap them in kinds.base.TimedPattern", strict=True)
 def test_query_patterns_of_the_stuffing_rule_have_the_time_limit(tmp_path, quick_time_limit):
     """With 30 letters the pattern takes half a second per phrase without a limit; with 60, days."""
     (tmp_path / ".healthlint.yaml").write_text(

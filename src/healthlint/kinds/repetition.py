@@ -87,7 +87,7 @@ else:
     import sre_parse
 
 from ..model import MASK, Block, Document, Finding, Rule
-from .base import Check, Hit, Option, OptionError, boolean, integer, number, regex_list
+from .base import Check, Hit, Option, OptionError, TimedPattern, boolean, integer, number, regex_list
 
 # A word: letters or digits, with inner apostrophes ("kratom's").
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’]\p{L}+)*")
@@ -1193,7 +1193,8 @@ class RepetitionCheck(Check):
         self.weights = dict(rule.option("signals"))
         self.bound = _Bound(self.weights, self.min_count, self.threshold)
         patterns = rule.option("query_patterns")
-        self.query = regex.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+        # A user's patterns: every search runs under the regex time limit.
+        self.query = TimedPattern("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         self.needs = _Needs(patterns)
         self.keyphrases = rule.option("keyphrases")
         self.warning_density = rule.option("keyphrase_warning")
