@@ -78,7 +78,10 @@ class Linter:
 
         engine = self.engine_for(path)
         result = lint_text(engine, text, path)
-        suppressions = find_suppressions(result.source or "", _positioner(result.source or ""))
+        source = result.source or ""
+        if "healthlint-" not in source:
+            return result  # no directive: no line index to build
+        suppressions = find_suppressions(source, _positioner(source))
         if suppressions is None:
             return result
         kept, unused = suppressions.filter(result.findings)

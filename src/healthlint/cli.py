@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .model import SEVERITIES, SEVERITY_RANK, CATEGORIES
+from .model import SEVERITIES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -20,20 +20,15 @@ def _names(values) -> tuple[str, ...]:
     return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
 
 
-def _load_ruleset(extra_rules, select=(), ignore=()):
+def _load_ruleset(extra_rules):
+    """The built-in rules and those of extra folders, for `rules` and `explain`."""
     from .ruleset import RuleError, load_ruleset
 
     try:
-        ruleset = load_ruleset(extra_rules)
+        return load_ruleset(extra_rules)
     except RuleError as error:
         click.echo(f"healthlint: rule error: {error}", err=True)
         sys.exit(EXIT_ERROR)
-    known = {rule.id for rule in ruleset.rules} | set(CATEGORIES)
-    for option, names in (("--select", select), ("--ignore", ignore)):
-        for name in names:
-            if name not in known:
-                raise click.BadParameter(f"no rule or category named {name!r}", param_hint=option)
-    return ruleset.selected(select, ignore)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
