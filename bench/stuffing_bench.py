@@ -11,11 +11,13 @@ added to an existing sentence and, in about half the cases, once as a heading;
 brands are pasted in lower case now and then, as typed into a search box. The
 phrases come from templates filled with the answer's own topic ("<topic> near
 me", "best <topic> supplements 2024", "<Brand> <topic> recall", "is <topic>
-contagious"...). Three templates ("<topic> clinic <city>", "<topic> specialist
-<city>", "<Brand> <topic> formula") use words that the built-in rule's query
-patterns do not list; they are reported apart as a hold-out, to show what the
-detector finds without a query word. Everything is drawn from one random
-generator with a fixed seed, so the set is the same on every run.
+contagious"...). Recall is reported apart for the phrases that the rule's
+query patterns match (its list of query words and, with query_places, of
+cities) and for those they do not: a hold-out that shows what the detector
+finds without a query word ("<Brand> <topic> formula", and "<topic> clinic
+phoenix", as "phoenix" is an English word and not in the list of places).
+Everything is drawn from one random generator with a fixed seed, so the set is
+the same on every run.
 
 A positive is found when a keyword-stuffing finding overlaps one of the
 inserted occurrences. Prints recall at each count (all phrases, listed query
@@ -38,6 +40,7 @@ from dataclasses import dataclass
 
 from healthlint.documents import parse_document
 from healthlint.engine import Engine
+from healthlint.kinds.repetition import normalized
 from healthlint.ruleset import load_ruleset
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,9 +51,10 @@ MIN_WORDS, MAX_WORDS = 300, 1500
 # {t}: the answer's topic ("leukemia", "kidney stones"); {u}: another frequent
 # word of the answer; {brand}, {year}, {n}, {city}: made up. Most templates end
 # or start with a common search modifier (near me, best, reviews, price,
-# pictures, recall, 2024, how to, vs...); the last group uses modifiers that the
-# built-in rule's list of query words does not hold, so that the bench also
-# shows what the detector finds without one.
+# pictures, recall, 2024, how to, vs...); the last group was written to use
+# words that the rule did not list when the bench was made (the cities are now
+# in its list of places; the group is kept, and in this order, so that the
+# same phrases are drawn).
 PHRASE_TEMPLATES = (
     "{t} near me",
     "best {t} doctor near me",
@@ -182,15 +186,15 @@ def topic_terms(answer: dict, rng: random.Random) -> tuple[str, str]:
     return topic, rng.choice(others[:6]) if others else "diet"
 
 
-def make_phrase(answer: dict, rng: random.Random) -> tuple[str, str]:
-    """An invented search phrase for the answer, and its template group."""
+def make_phrase(answer: dict, rng: random.Random, query) -> tuple[str, str]:
+    """An invented search phrase for the answer, and its group: "listed" when
+    the rule's query patterns (`query`, a compiled pattern or None) match it."""
     topic, other = topic_terms(answer, rng)
-    templates = PHRASE_TEMPLATES + UNLISTED_TEMPLATES
-    template = rng.choice(templates)
-    group = "unlisted" if template in UNLISTED_TEMPLATES else "listed"
+    template = rng.choice(PHRASE_TEMPLATES + UNLISTED_TEMPLATES)
     phrase = template.format(t=topic, u=other, brand=rng.choice(BRANDS), year=rng.choice(YEARS),
                              n=rng.choice(("5", "7", "10")), city=rng.choice(CITIES))
-    return phrase, group
+    listed = query is not None and query.search(normalized(phrase))
+    return phrase, "listed" if listed else "unlisted"
 
 
 def _capitalise(phrase: str) -> str:
@@ -240,14 +244,14 @@ def insert_phrase(text: str, phrase: str, count: int, rng: random.Random) -> tup
     return "".join(out), tuple(spans)
 
 
-def build_cases(answers: list[dict], seed: int) -> list[Case]:
+def build_cases(answers: list[dict], seed: int, query=None) -> list[Case]:
     rng = random.Random(seed)
     cases = []
     for answer in answers:
         text = answer["answer"]
         source_id = answer["id"]
         cases.append(Case(text, 0, "", (), source_id))
-        phrase, group = make_phrase(answer, rng)
+        phrase, group = make_phrase(answer, rng, query)
         for count in COUNTS:
             stuffed, spans = insert_phrase(text, phrase, count, rng)
             cases.append(Case(stuffed, count, phrase, spans, source_id, group))
@@ -269,8 +273,9 @@ def main() -> int:
     answers = load_answers(args.source)
     if args.limit:
         answers = answers[: args.limit]
-    cases = build_cases(answers, args.seed)
     engine = Engine(load_ruleset(args.rules).selected(("keyword-stuffing",)))
+    detector = next(check for check in engine.ruleset.checks if check.rule.id == "stuffed-phrase")
+    cases = build_cases(answers, args.seed, detector.query)
     found: Counter = Counter()  # by (count, group); untouched answers under (0, "")
     total: Counter = Counter()
     misses, alarms = [], []
@@ -295,7 +300,7 @@ def main() -> int:
     elapsed = time.perf_counter() - started
     print(f"{len(answers)} MedQuAD answers of {MIN_WORDS}-{MAX_WORDS} words, seed {args.seed}; {elapsed:.1f} s")
     print()
-    print("| insertions | recall, all phrases | with a listed query word | without one (hold-out) |")
+    print("| insertions | recall, all phrases | worded like a query (rule's lists) | not (hold-out) |")
     print("| --- | --- | --- | --- |")
     for count in COUNTS:
         cells = []

@@ -282,6 +282,24 @@ def test_a_query_is_not_hidden_by_the_word_that_always_follows_it():
     assert [finding.match for finding in lint(text)[1]] == ["kratom near me"]
 
 
+def test_a_phrase_ending_in_a_city_is_a_local_search_query():
+    text = "\n\n".join(
+        f"{opening} Before you call a detox center {city}, talk to a doctor."
+        for opening in ("Detox is the first step.", "Withdrawal can be dangerous.", "Detox is not treatment.")
+        for city in ("denver",)
+    )
+    _, findings = lint(text)
+    assert [f.match for f in findings] == ["detox center denver"]
+    assert "worded like a search query" in findings[0].message
+    assert lint(text, rule=with_options(RULE, query_places=False))[1] == ()
+    # Not every city: a name that is an English word ("phoenix") or a condition
+    # ("Gilbert syndrome") is more often that than the city.
+    assert lint(text.replace("denver", "phoenix"))[1] == ()
+    places = set(repetition.places())
+    assert {"denver", "houston", "new york", "london"} <= places
+    assert not {"phoenix", "mobile", "gilbert"} & places
+
+
 def test_a_range_of_years_is_not_a_query():
     text = "\n\n".join(
         f"In the 2009-2010 season the flu {event}. Vaccines for 2009-2010 were late."
@@ -304,12 +322,14 @@ VOCABULARY = (
     "kratom tree image images capsules magnesium withdrawal opioid symptoms pain relief Mitragyna speciosa "
     "OPMS PureLeaf near me best price reviews recall 2024 2009 vs how to is are safe contagious genetic "
     "home remedies natural cure the a of and for with in it's kratom's trees muscle-soreness Σίσυφος İstanbul "
+    "detox center houston denver new york "
     "`dose` https://example.org/kratom"  # masked by the Markdown parser
 ).split()
 PASTED = (
     "kratom near me", "best kratom capsules", "kratom tree image", "OPMS kratom recall", "is kratom safe",
     "how to use magnesium", "kratom vs magnesium", "home remedies for pain", "kratom capsules 2024",
-    "Mitragyna speciosa", "opioid withdrawal symptoms", "PureLeaf kratom price",
+    "Mitragyna speciosa", "opioid withdrawal symptoms", "PureLeaf kratom price", "detox center denver",
+    "kratom in new york",
 )
 SEPARATORS = (" ",) * 12 + ("  ", "\t", "\u00a0", "-", ", ", ". ", "; ", "’s ", "'", " (", ") ")
 
@@ -402,7 +422,7 @@ PHRASE_WORDS = "is are can does how to best top near me for sale kratom safe 202
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(PHRASE_WORDS), min_size=1, max_size=6))
 def test_a_phrase_that_a_query_pattern_matches_holds_what_the_pattern_needs(words):
-    needs = repetition._Needs(BUILT_IN_PATTERNS)
+    needs = repetition._Needs((*BUILT_IN_PATTERNS, repetition.places_pattern()))
     text = " ".join(words)
     starting, ending, holding = needs.words(set(words))
     met = words[0] in starting or words[-1] in ending or bool(holding & set(words))

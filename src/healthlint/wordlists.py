@@ -4,6 +4,8 @@
   telling a misspelling from an ordinary word and a name from a common word.
 - medical_terms.txt: drug, botanical and condition names for the `spelling`
   kind; users add their own through that kind's options.
+- places.txt: city names (GeoNames, made by tools/make_places.py) for the
+  `query_places` option of the `repetition` kind.
 """
 from __future__ import annotations
 
@@ -24,6 +26,11 @@ def english_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def medical_terms() -> tuple[str, ...]:
     return tuple(_entries(_data("medical_terms.txt")))
+
+
+@lru_cache(maxsize=1)
+def places() -> tuple[str, ...]:
+    return tuple(_entries(_data("places.txt")))
 
 
 def read_terms(path: str | Path) -> tuple[str, ...]:

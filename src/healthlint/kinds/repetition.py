@@ -12,7 +12,8 @@ once, the longest first.
 Score: the weighted sum of these signals (the keys of `signals`); a phrase
 scoring `threshold` or more is reported. query: the phrase is worded like a
 search query, that is one of `query_patterns` matches it ("near me", "best",
-"reviews", "recall", "pictures", a year), it has no article or demonstrative,
+"reviews", "recall", "pictures", a year) or, with `query_places`, it ends in
+a city of data/places.txt ("detox center denver", a local search), it has no article or demonstrative,
 and it names a subject the text also uses on its own, or a name ("detailed
 pictures" names none). heading: it is in a heading; headings: in two or more.
 lowered: a word of it is an acronym or a name in one occurrence ("OPMS Kratom
@@ -59,8 +60,8 @@ check() reports what scoring all of them would.
 Limits: one document at a time, so a phrase that a site repeats once per page
 is not found. It reads words, not meaning: a pasted phrase with no query word,
 no heading and no lower-cased name looks like a technical term and is missed
-(about 95% of them on the MedQuAD bench), and a natural phrase that ends in a
-query word ("x-ray pictures") can be reported. A phrase longer than
+(about 90% of them on the MedQuAD bench), and a natural phrase that ends in a
+query word ("x-ray pictures") or a listed city can be reported. A phrase longer than
 `max_words` is scored on its first `max_words` words. The query patterns are
 English.
 """
@@ -87,6 +88,7 @@ else:
     import sre_parse
 
 from ..model import MASK, Block, Document, Finding, Rule
+from ..wordlists import places
 from .base import Check, Hit, Option, OptionError, TimedPattern, boolean, integer, number, regex_list
 
 # A word: letters or digits, with inner apostrophes ("kratom's").
@@ -203,6 +205,15 @@ def _density(value) -> float | None:
     return float(value)
 
 
+@lru_cache(maxsize=1)
+def places_pattern() -> str:
+    """A query pattern for phrases that end in a city of data/places.txt: the
+    local intent of "rehab center houston" or "kratom shop in denver". Names
+    are spelled as phrases are compared (lower case, a hyphen read as a space)."""
+    names = sorted({" ".join(name.replace("-", " ").split()) for name in places()}, key=lambda n: (-len(n), n))
+    return r"\b(?:" + "|".join(map(re.escape, names)) + ")$"
+
+
 def _positive(check):
     def validate(value):
         value = check(value)
@@ -221,6 +232,9 @@ OPTIONS = {
     "threshold": Option(number, 4.0, help="score at which a candidate is reported"),
     "signals": Option(_signals, tuple((name, 0.0) for name in SIGNALS), help="weight of each signal"),
     "query_patterns": Option(regex_list, (), help="regexes over the lower-cased phrase that make it query-shaped"),
+    "query_places": Option(
+        boolean, False, help="a phrase ending in a city of healthlint's list (data/places.txt) is query-shaped"
+    ),
     "keyphrases": Option(
         _keyphrases, (), help="declared keyphrases: phrases, {phrase, max_density} or phrase: max_density (%)"
     ),
@@ -1193,6 +1207,8 @@ class RepetitionCheck(Check):
         self.weights = dict(rule.option("signals"))
         self.bound = _Bound(self.weights, self.min_count, self.threshold)
         patterns = rule.option("query_patterns")
+        if rule.option("query_places"):
+            patterns = (*patterns, places_pattern())
         # A user's patterns: every search runs under the regex time limit.
         self.query = TimedPattern("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         self.needs = _Needs(patterns)
