@@ -108,11 +108,15 @@ def _unused_finding(directive, names) -> Finding:
     )
 
 
-def run_check(options: CheckOptions, stdin: bytes | None = None) -> Outcome:
-    outcome = _run_check(options, stdin)
+def run_check(options: CheckOptions, stdin: bytes | None = None, write=None) -> Outcome:
+    """Run a check. With `write`, the report goes to it piece by piece as the
+    files are linted (the CLI passes standard output's); without, it is
+    gathered in `Outcome.stdout`."""
+    pieces: list[str] = []
+    outcome = _run_check(options, stdin, (lambda text: write(_printable(text))) if write else pieces.append)
     # A file name that is not valid UTF-8 reaches us with lone surrogates, which
     # a strict UTF-8 terminal or pipe refuses to print: show them as U+FFFD.
-    outcome.stdout = _printable(outcome.stdout)
+    outcome.stdout = _printable("".join(pieces))
     outcome.stderr = [_printable(line) for line in outcome.stderr]
     return outcome
 
@@ -125,7 +129,7 @@ def _printable(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _run_check(options: CheckOptions, stdin: bytes | None) -> Outcome:
+def _run_check(options: CheckOptions, stdin: bytes | None, write) -> Outcome:
     outcome = Outcome()
     try:
         config = load_config(options.config) if options.config else (
@@ -165,41 +169,64 @@ def _run_check(options: CheckOptions, stdin: bytes | None) -> Outcome:
             problems.extend(fix_errors)
             outcome.stderr.extend(notes)
             if options.diff:
-                outcome.stdout = "".join(diffs)
+                write("".join(diffs))
                 outcome.exit_code = EXIT_FINDINGS if diffs else EXIT_CLEAN
                 if fix_errors:
                     outcome.stderr.extend(fix_errors)
                     outcome.exit_code = EXIT_ERROR
                 return outcome
         else:
-            from .parallel import lint_paths
+            from .parallel import iter_results
 
-            results = lint_paths(linter, files, options)
+            results = iter_results(linter, files, options)
 
-    if options.write_baseline:
-        from .baseline import write_baseline
-
-        count = write_baseline(options.write_baseline, results)
-        outcome.stderr.append(f"healthlint: wrote {count} findings to the baseline {options.write_baseline}")
+    known = None
     if options.baseline:
-        from .baseline import BaselineError, only_new, read_baseline
+        from .baseline import BaselineError, read_baseline
 
         try:
             known = read_baseline(options.baseline)
         except BaselineError as error:
+            if options.write_baseline:  # the baseline is written from every result, before filtering
+                _write_baseline(options.write_baseline, list(results), outcome)
             outcome.stderr.append(f"healthlint: {error}")
             outcome.exit_code = EXIT_ERROR
             return outcome
-        results = [only_new(result, known) for result in results]
 
-    from .output import Report, render
+    from collections import Counter
 
-    report = Report(tuple(results), linter.main_ruleset.rules, color=options.color, problems=tuple(problems))
-    outcome.stdout = render(options.output_format, report)
+    from .output import stream
+
+    recorded: list[FileResult] = []
+    statistics: Counter = Counter()
+
+    def reported():
+        from .baseline import only_new
+
+        for result in results:
+            if options.write_baseline:
+                recorded.append(FileResult(result.path, result.findings, result.errors))
+            if known is not None:
+                result = only_new(result, known)
+            if options.statistics:
+                statistics.update((f.rule, f.category, f.severity) for f in result.findings)
+            yield result
+
+    tally = stream(options.output_format, reported(), write, lambda: linter.main_ruleset.rules,
+                   color=options.color, problems=tuple(problems))
+    if options.write_baseline:
+        _write_baseline(options.write_baseline, recorded, outcome)
     if options.statistics:
-        outcome.stdout += _statistics(report)
-    outcome.exit_code = exit_code(report, fail_on)
+        write(_statistics(statistics))
+    outcome.exit_code = exit_code(tally, fail_on)
     return outcome
+
+
+def _write_baseline(path: str, results: list[FileResult], outcome: Outcome) -> None:
+    from .baseline import write_baseline
+
+    count = write_baseline(path, results)
+    outcome.stderr.append(f"healthlint: wrote {count} findings to the baseline {path}")
 
 
 def _check_names(ruleset: RuleSet, options: CheckOptions) -> None:
@@ -217,18 +244,16 @@ def _config_start(paths) -> str:
     return first or os.getcwd()
 
 
-def exit_code(report, fail_on: str) -> int:
-    if report.all_errors:
+def exit_code(tally, fail_on: str) -> int:
+    """2 when anything could not be linted, 1 when a finding is at or above `fail_on`."""
+    if tally.all_errors:
         return EXIT_ERROR
     threshold = SEVERITY_RANK[fail_on]
-    failing = any(SEVERITY_RANK[f.severity] >= threshold for r in report.results for f in r.findings)
+    failing = any(count for severity, count in tally.counts_by_severity().items() if SEVERITY_RANK[severity] >= threshold)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
-def _statistics(report) -> str:
-    from collections import Counter
-
-    counts = Counter((f.rule, f.category, f.severity) for r in report.results for f in r.findings)
+def _statistics(counts) -> str:
     lines = [f"{count:>6}  {rule:<32} {category:<16} {severity}"
              for (rule, category, severity), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
     return "".join(line + "\n" for line in lines)

@@ -81,13 +81,13 @@ def check(paths, output_format, select, ignore, fail_on, extra_rules, stdin_file
     )
     stdin = sys.stdin.buffer.read() if list(paths) == ["-"] else None
     try:
-        outcome = run_check(options, stdin)
+        # The report is written as the files are linted, not gathered first.
+        outcome = run_check(options, stdin, write=sys.stdout.write)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
+    sys.stdout.flush()
     for line in outcome.stderr:
         click.echo(line, err=True)
-    sys.stdout.write(outcome.stdout)
-    sys.stdout.flush()
     sys.exit(outcome.exit_code)
 
 

@@ -10,12 +10,15 @@ entry.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
 import os
 import tempfile
+from collections.abc import Iterator
 
 from .cache import code_fingerprint
 from .files import decode, read_bytes
@@ -26,26 +29,54 @@ _worker_state: dict = {}
 
 
 def lint_paths(linter, files: list[str], options) -> list[FileResult]:
+    return list(iter_results(linter, files, options))
+
+
+def iter_results(linter, files: list[str], options) -> Iterator[FileResult]:
+    """Each file's result, in the order of `files`, as soon as it and those before it are done."""
     cache = ResultCache(os.path.join(linter.config.root if linter.config.path else os.getcwd(), CACHE_FOLDER)) \
         if options.cache else None
     unused = options.report_unused_disables
+    keep_source = options.output_format == "text"
     jobs = max(1, options.jobs)
     if jobs == 1 or len(files) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-        return [lint_one(linter, cache, path, unused) for path in files]
-    _worker_state.update(linter=linter, cache=cache, unused=unused, keep_source=options.output_format == "text")
+        for path in files:
+            result = lint_one(linter, cache, path, unused)
+            yield result if keep_source or result.source is None else FileResult(result.path, result.findings,
+                                                                                 result.errors)
+        return
+    _worker_state.update(linter=linter, cache=cache, unused=unused, keep_source=keep_source)
+    # The loaded rules, word lists and compiled patterns are shared with the
+    # workers by fork; frozen, the collector never writes to (and so never
+    # copies) their pages.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            chunk = max(1, min(64, len(files) // (jobs * 8)))
-            return pool.map(_lint_in_worker, files, chunksize=chunk)
+            chunk = max(1, min(16, len(files) // (jobs * 16)))
+            chunks = [files[start:start + chunk] for start in range(0, len(files), chunk)]
+            # At most a few chunks per worker in flight: the results wait here
+            # only until those before them are done, never the whole run.
+            pending: collections.deque = collections.deque()
+            submitted = 0
+            while submitted < len(chunks) or pending:
+                while submitted < len(chunks) and len(pending) < 4 * jobs:
+                    pending.append(pool.apply_async(_lint_in_worker, (chunks[submitted],)))
+                    submitted += 1
+                yield from pending.popleft().get()
     finally:
         _worker_state.clear()
+        gc.unfreeze()
 
 
-def _lint_in_worker(path: str) -> FileResult:
-    result = lint_one(_worker_state["linter"], _worker_state["cache"], path, _worker_state["unused"])
-    # Only the text format shows source lines; other formats need not pay for
-    # sending every file's text back from the worker.
-    return result if _worker_state["keep_source"] else FileResult(result.path, result.findings, result.errors)
+def _lint_in_worker(paths: list[str]) -> list[FileResult]:
+    results = []
+    for path in paths:
+        result = lint_one(_worker_state["linter"], _worker_state["cache"], path, _worker_state["unused"])
+        # Only the text format shows source lines; other formats need not pay for
+        # sending every file's text back from the worker.
+        results.append(result if _worker_state["keep_source"] else FileResult(result.path, result.findings,
+                                                                               result.errors))
+    return results
 
 
 def lint_one(linter, cache, path: str, report_unused_disables: bool) -> FileResult:

@@ -14,15 +14,30 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(report: Report) -> str:
-    lines = []
-    for result in report.results:
+class Writer:
+    def __init__(self, write, rules, color: bool, problems: tuple[str, ...]):
+        self.write = write
+
+    def start(self) -> None:
+        pass
+
+    def file(self, result) -> None:
+        path = _property(result.path)
+        lines = []
         for f in result.findings:
             span = f.span
             lines.append(
-                f"::{_LEVEL[f.severity]} file={_property(result.path)},line={span.line},endLine={span.end_line},"
+                f"::{_LEVEL[f.severity]} file={path},line={span.line},endLine={span.end_line},"
                 f"col={span.column},endColumn={span.end_column},title={_property('healthlint ' + f.rule)}"
-                f"::{_data(f.message)}"
+                f"::{_data(f.message)}\n"
             )
-    lines += [f"::error::{_data(error)}" for error in report.all_errors]
-    return "".join(line + "\n" for line in lines)
+        self.write("".join(lines))
+
+    def finish(self, tally) -> None:
+        self.write("".join(f"::error::{_data(error)}\n" for error in tally.all_errors))
+
+
+def render(report: Report) -> str:
+    from . import render as render_format
+
+    return render_format("github", report)

@@ -5,7 +5,7 @@ import json
 
 from .. import __version__
 from ..model import Finding, Span
-from . import Report
+from . import JsonArrayWriter, Report
 
 
 def span_dict(span: Span) -> dict:
@@ -33,26 +33,45 @@ def finding_dict(finding: Finding) -> dict:
     }
 
 
-def report_dict(report: Report) -> dict:
+def file_dict(result) -> dict:
+    return {
+        "path": result.path,
+        "findings": [finding_dict(f) for f in result.findings],
+        "errors": list(result.errors),
+    }
+
+
+def _document(files, tally) -> dict:
     return {
         "version": 1,
         "tool": {"name": "healthlint", "version": __version__},
-        "files": [
-            {
-                "path": result.path,
-                "findings": [finding_dict(f) for f in result.findings],
-                "errors": list(result.errors),
-            }
-            for result in report.results
-        ],
-        "summary": {
-            "files": len(report.results),
-            "findings": report.finding_count,
-            "by_severity": report.counts_by_severity(),
-            "errors": report.all_errors,
+        "files": files,
+        "summary": None if tally is None else {
+            "files": tally.files,
+            "findings": tally.finding_count,
+            "by_severity": tally.counts_by_severity(),
+            "errors": tally.all_errors,
         },
     }
 
 
+class Writer:
+    """The report is one JSON document; its "files" list is written file by file."""
+
+    def __init__(self, write, rules, color: bool, problems: tuple[str, ...]):
+        self.array = JsonArrayWriter(write, indent=2)
+
+    def start(self) -> None:
+        self.array.start(_document([JsonArrayWriter.ITEMS], None))
+
+    def file(self, result) -> None:
+        self.array.item(file_dict(result))
+
+    def finish(self, tally) -> None:
+        self.array.finish(_document([JsonArrayWriter.ITEMS], tally))
+
+
 def render(report: Report) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    from . import render as render_format
+
+    return render_format("json", report)

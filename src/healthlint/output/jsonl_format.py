@@ -7,11 +7,24 @@ from . import Report
 from .json_format import finding_dict
 
 
+class Writer:
+    def __init__(self, write, rules, color: bool, problems: tuple[str, ...]):
+        self.write = write
+
+    def start(self) -> None:
+        pass
+
+    def file(self, result) -> None:
+        path = result.path
+        self.write("".join(json.dumps({"path": path, **finding_dict(finding)}, ensure_ascii=False) + "\n"
+                           for finding in result.findings))
+
+    def finish(self, tally) -> None:
+        self.write("".join(json.dumps({"path": None, "error": error}, ensure_ascii=False) + "\n"
+                           for error in tally.all_errors))
+
+
 def render(report: Report) -> str:
-    lines = [
-        json.dumps({"path": result.path, **finding_dict(finding)}, ensure_ascii=False)
-        for result in report.results
-        for finding in result.findings
-    ]
-    lines += [json.dumps({"path": None, "error": error}, ensure_ascii=False) for error in report.all_errors]
-    return "".join(line + "\n" for line in lines)
+    from . import render as render_format
+
+    return render_format("jsonl", report)

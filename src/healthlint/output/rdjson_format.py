@@ -5,9 +5,7 @@ own convention is UTF-8 bytes; the two agree on ASCII text).
 """
 from __future__ import annotations
 
-import json
-
-from . import Report
+from . import JsonArrayWriter, Report
 
 _LEVEL = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
 
@@ -17,9 +15,16 @@ def _range(span) -> dict:
             "end": {"line": span.end_line, "column": span.end_column}}
 
 
-def render(report: Report) -> str:
-    diagnostics = []
-    for result in report.results:
+class Writer:
+    """One JSON document; its "diagnostics" list is written file by file."""
+
+    def __init__(self, write, rules, color: bool, problems: tuple[str, ...]):
+        self.array = JsonArrayWriter(write, indent=1)
+
+    def start(self) -> None:
+        self.array.start(_document())
+
+    def file(self, result) -> None:
         for f in result.findings:
             diagnostic = {
                 "message": f.message,
@@ -30,6 +35,17 @@ def render(report: Report) -> str:
             }
             if f.fix and f.fix.applicability != "suggestion":
                 diagnostic["suggestions"] = [{"range": _range(e.span), "text": e.replacement} for e in f.fix.edits]
-            diagnostics.append(diagnostic)
-    document = {"source": {"name": "healthlint"}, "diagnostics": diagnostics}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+            self.array.item(diagnostic)
+
+    def finish(self, tally) -> None:
+        self.array.finish(_document())
+
+
+def _document() -> dict:
+    return {"source": {"name": "healthlint"}, "diagnostics": [JsonArrayWriter.ITEMS]}
+
+
+def render(report: Report) -> str:
+    from . import render as render_format
+
+    return render_format("rdjson", report)

@@ -7,13 +7,12 @@ has a replacement.
 """
 from __future__ import annotations
 
-import json
 import os
 
 from .. import __version__
 from ..baseline import fingerprints
 from ..explain import explain_rule
-from . import Report
+from . import JsonArrayWriter, Report
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -29,23 +28,51 @@ def _region(span) -> dict:
             "endColumn": span.end_column}
 
 
-def render(report: Report) -> str:
-    rule_index = {rule.id: index for index, rule in enumerate(report.rules)}
-    rules = [
-        {
-            "id": rule.id,
-            "name": "".join(part.capitalize() for part in rule.id.split("-")),
-            "shortDescription": {"text": " ".join(rule.description.split())[:1000]},
-            "fullDescription": {"text": " ".join(rule.rationale.split())},
-            "help": {"text": explain_rule(rule)},
-            **({"helpUri": rule.link} if rule.link else {}),
-            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-            "properties": {"tags": [rule.category, "health-writing"]},
+def _rule_dict(rule) -> dict:
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": " ".join(rule.description.split())[:1000]},
+        "fullDescription": {"text": " ".join(rule.rationale.split())},
+        "help": {"text": explain_rule(rule)},
+        **({"helpUri": rule.link} if rule.link else {}),
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"tags": [rule.category, "health-writing"]},
+    }
+
+
+class Writer:
+    """One SARIF document; the run's "results" list is written file by file."""
+
+    def __init__(self, write, rules, color: bool, problems: tuple[str, ...]):
+        self.array = JsonArrayWriter(write, indent=1)
+        self.rules = tuple(rules())
+        self.rule_index = {rule.id: index for index, rule in enumerate(self.rules)}
+        self.root = "file://" + os.getcwd().rstrip("/") + "/"
+
+    def _document(self, tally) -> dict:
+        run = {
+            "tool": {"driver": {"name": "healthlint", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": "https://pypi.org/project/healthlint/",
+                                "rules": [_rule_dict(rule) for rule in self.rules] if tally is None else []}},
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": self.root}},
+            "results": [JsonArrayWriter.ITEMS],
+            "invocations": None if tally is None else [{
+                "executionSuccessful": not tally.all_errors,
+                "toolExecutionNotifications": [{"level": "error", "message": {"text": error}}
+                                               for error in tally.all_errors]}],
         }
-        for rule in report.rules
-    ]
-    results = []
-    for file in report.results:
+        return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+    def start(self) -> None:
+        self.array.start(self._document(None))
+
+    def finish(self, tally) -> None:
+        self.array.finish(self._document(tally))
+
+    def file(self, file) -> None:
+        rule_index = self.rule_index
         for finding, print_ in zip(file.findings, fingerprints(file)):
             location = {"physicalLocation": {"artifactLocation": {"uri": _uri(file.path), "uriBaseId": "%SRCROOT%"},
                                              "region": _region(finding.span)}}
@@ -74,15 +101,10 @@ def render(report: Report) -> str:
                                          for edit in finding.fix.edits],
                     }],
                 }]
-            results.append(result)
-    notifications = [{"level": "error", "message": {"text": error}} for error in report.all_errors]
-    run = {
-        "tool": {"driver": {"name": "healthlint", "version": __version__, "semanticVersion": __version__,
-                            "informationUri": "https://pypi.org/project/healthlint/", "rules": rules}},
-        "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + os.getcwd().rstrip("/") + "/"}},
-        "results": results,
-        "invocations": [{"executionSuccessful": not report.all_errors,
-                         "toolExecutionNotifications": notifications}],
-    }
-    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=1) + "\n"
+            self.array.item(result)
+
+
+def render(report: Report) -> str:
+    from . import render as render_format
+
+    return render_format("sarif", report)

@@ -14,24 +14,44 @@ _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan", "path": "bo
            "dim": "dim", "rule": "magenta", "suggestion": "green"}
 
 
-def render(report: Report) -> str:
-    lines: list[list[tuple[str, str]]] = []  # each line: (text, style) pieces
-    for result in report.results:
+class Writer:
+    def __init__(self, write, rules, color: bool, problems: tuple[str, ...]):
+        self.write = write
+        self.color = color
+        self.problems = problems
+        self._console = None
+
+    def start(self) -> None:
+        pass
+
+    def file(self, result) -> None:
         if not result.findings and not result.errors:
-            continue
-        lines.append([(result.path, "path")])
+            return
+        lines: list[list[tuple[str, str]]] = [[(result.path, "path")]]  # each line: (text, style) pieces
         for error in result.errors:
             lines.append([("  ", ""), (error, "error")])
         source_lines = (result.source or "").splitlines()
         for finding in result.findings:
             lines.extend(_finding_lines(result.path, finding, source_lines))
         lines.append([])
-    for problem in report.problems:
-        lines.append([(problem, "error")])
-    lines.append([(_summary(report), "")])
-    if not report.color:
-        return "\n".join("".join(text for text, _ in line) for line in lines) + "\n"
-    return _colored(lines)
+        self._emit(lines)
+
+    def finish(self, tally) -> None:
+        self._emit([[(problem, "error")] for problem in self.problems] + [[(_summary(tally), "")]])
+
+    def _emit(self, lines) -> None:
+        if not self.color:
+            self.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+            return
+        if self._console is None:
+            self._console = _console(self.write)
+        _print_colored(self._console, lines)
+
+
+def render(report: Report) -> str:
+    from . import render as render_format
+
+    return render_format("text", report)
 
 
 def _finding_lines(path: str, finding: Finding, source_lines: list[str]) -> list[list[tuple[str, str]]]:
@@ -65,33 +85,43 @@ def _finding_lines(path: str, finding: Finding, source_lines: list[str]) -> list
     return out
 
 
-def _summary(report: Report) -> str:
-    counts = report.counts_by_severity()
-    total = report.finding_count
-    files_with = sum(1 for result in report.results if result.findings)
+def _summary(tally) -> str:
+    counts = tally.counts_by_severity()
+    total = tally.finding_count
+    files = tally.files
     if not total:
-        summary = f"No problems found in {len(report.results)} file{'s' if len(report.results) != 1 else ''}."
+        summary = f"No problems found in {files} file{'s' if files != 1 else ''}."
     else:
         parts = ", ".join(f"{n} {name}{'s' if n != 1 and name != 'info' else ''}" for name, n in counts.items() if n)
-        summary = (f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {files_with} of "
-                   f"{len(report.results)} file{'s' if len(report.results) != 1 else ''}.")
-    unreadable = sum(1 for result in report.results if result.errors) + len(report.problems)
+        summary = (f"Found {total} problem{'s' if total != 1 else ''} ({parts}) in {tally.files_with_findings} of "
+                   f"{files} file{'s' if files != 1 else ''}.")
+    unreadable = tally.files_with_errors + len(tally.problems)
     if unreadable:
         summary += f" {unreadable} file{'s' if unreadable != 1 else ''} had errors."
     return summary
 
 
-def _colored(lines) -> str:
-    from io import StringIO
+class _Forward:
+    """A file-like object for rich that hands each write on."""
 
+    def __init__(self, write):
+        self.write = write
+
+    def flush(self) -> None:
+        pass
+
+
+def _console(write):
     from rich.console import Console
+
+    return Console(file=_Forward(write), force_terminal=True, color_system="standard", width=10_000, highlight=False)
+
+
+def _print_colored(console, lines) -> None:
     from rich.text import Text
 
-    buffer = StringIO()
-    console = Console(file=buffer, force_terminal=True, color_system="standard", width=10_000, highlight=False)
     for line in lines:
         text = Text()
         for piece, style in line:
             text.append(piece, style=_STYLES.get(style, ""))
         console.print(text, soft_wrap=True)
-    return buffer.getvalue()
