@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Optional
 
 SEVERITIES = ("info", "warning", "error")
@@ -101,6 +102,14 @@ class Block:
         # Sentences are sorted (start, end) pairs: the last one starting at or
         # before the offset is found by bisecting on (offset, +inf).
         return max(bisect_right(self.sentences, (offset, float("inf"))) - 1, 0)
+
+    @cached_property
+    def words(self):
+        """The block's words and how many each sentence holds (documents/words.py):
+        found on first use and kept, so that the analyses share one pass."""
+        from .documents.words import find_words
+
+        return find_words(self.text, self.sentences)
 
 
 @dataclass(frozen=True)

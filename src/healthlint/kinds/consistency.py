@@ -30,7 +30,9 @@ way throughout is not reported; the majority can be the wrong form.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from itertools import filterfalse
 from typing import Iterable, NamedTuple
 
 import regex
@@ -59,6 +61,12 @@ MESSAGE_FIELDS = ("match", "preferred", "count")
 
 _TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*(?:[-‐‑][\p{L}\p{N}]+(?:['’][\p{L}]+)*)*")
 _HYPHENS = regex.compile(r"[-‐‑]")
+_HYPHENATED_WORD = regex.compile(r"[^ ]*[-‐‑][^ ]*")  # in words joined by spaces
+_NON_ASCII_WORD = regex.compile(r"[^ ]*[^\x00-\x7f][^ ]*")  # in words joined by spaces
+# Where Block.words (documents/words.py) may split a text otherwise than _TOKEN:
+# a hyphen other than "-" joins words here only, and so does an apostrophe
+# followed by a digit there only.
+_TOKENS_DIFFER = regex.compile(r"[‐‑]|['’]\p{L}*\p{N}")
 _DIGIT = regex.compile(r"\p{N}")
 _INNER_CAPITAL = regex.compile(r"(?<=\p{L})\p{Lu}")
 # Web and mail addresses: their words are not the text's terms (www.nlm.nih.gov).
@@ -114,7 +122,7 @@ def tokens_of(block: Block) -> list[Token]:
     whether one space joins it to the next word of the same sentence. Words of
     web and mail addresses are left out."""
     text = block.text
-    found = [(match.start(), match.end()) for match in _TOKEN.finditer(text)]
+    found = [match.span() for match in _TOKEN.finditer(text)]
     addresses = [match.span() for match in _ADDRESS.finditer(text)]
     if addresses:
         found = _outside(found, addresses)
@@ -135,8 +143,18 @@ def tokens_of(block: Block) -> list[Token]:
             next_start = found[number + 1][0]
             joined = next_start == end + 1 and text[end] == " " and next_start < starts[sentence]
         word = text[start:end]
-        tokens.append(Token(block, start, end, word, word.lower(), _shape(word), first_word, joined))
+        shape = "L" if word.islower() else _shape(word)  # most words: no call
+        tokens.append(Token(block, start, end, word, word.lower(), shape, first_word, joined))
     return tokens
+
+
+def _words(block: Block) -> tuple[str, ...] | list[str]:
+    """The texts of _TOKEN's words of the block: Block.words, shared with other
+    analyses, where the two tokenizations agree."""
+    text = block.text
+    if ("‐" in text or "‑" in text or "'" in text or "’" in text) and _TOKENS_DIFFER.search(text):
+        return _TOKEN.findall(text)
+    return block.words.all
 
 
 def _outside(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -201,26 +219,38 @@ class ConsistencyCheck(Check):
         """Whether the text can hold a case variant, and a hyphen or space
         variant at all. Nearly every text holds neither; finding that out with
         set operations over its distinct words costs a fraction of the full
-        analysis, which then runs only where it can find something."""
-        words = [word for block in blocks for word in _TOKEN.findall(block.text)]
-        distinct = set(words)
-        lowers = {word.lower() for word in distinct}
+        analysis, which then runs only where it can find something. Every step
+        runs in C over whole lists: a Python loop over the words would cost
+        more than the rest of the analysis."""
+        words = [word for block in blocks for word in _words(block)]
+        if not words:
+            return False, False
+        distinct = list(set(words))
+        # Lower-cased in one call: words hold no space, and lower-casing a word
+        # never looks past the space around it.
+        joined = " ".join(distinct)
+        joined_lower = joined.lower()
+        lowered = joined_lower.split(" ")
+        lowers = set(lowered)
         case = False
         if "case" in self.compare and len(lowers) < len(distinct):
-            forms: dict[str, int] = {}
-            for word in distinct:
-                lower = word.lower()
-                forms[lower] = forms.get(lower, 0) + 1
+            forms = Counter(lowered)
+            # A word in small letters has no capital to compare, whatever its
+            # other forms; only ASCII ones are dropped unseen, where Python and
+            # the `regex` module agree on what a capital is.
+            shown = set(filterfalse(str.islower, distinct))
+            if not joined.isascii():
+                shown.update(_NON_ASCII_WORD.findall(joined))
             case = any(
                 forms[word.lower()] > 1 and (_INNER_CAPITAL.search(word) or word.isupper()
                                              and word.lower() not in self.english)
-                for word in distinct if not word.islower() and not word.istitle() or _INNER_CAPITAL.search(word)
+                for word in shown if not word.islower() and not word.istitle() or _INNER_CAPITAL.search(word)
             )
         joins = False
-        if "hyphenation" in self.compare:
-            joins = any(_HYPHENS.sub("", lower) in lowers for lower in lowers if _HYPHENS.search(lower))
+        if "hyphenation" in self.compare and ("-" in joined or "‐" in joined or "‑" in joined):
+            joins = any(_HYPHENS.sub("", lower) in lowers for lower in _HYPHENATED_WORD.findall(joined_lower))
         if not joins and "spacing" in self.compare:
-            sequence = [word.lower() for word in words]
+            sequence = list(map(dict(zip(distinct, lowered)).__getitem__, words))
             joins = bool(lowers.intersection(map(str.__add__, sequence, sequence[1:])))
         return case, joins
 
@@ -334,9 +364,10 @@ class ConsistencyCheck(Check):
         hyphenated: dict[str, list[tuple[Token, ...]]] = {}
         for tokens in every:
             for token in tokens:
-                if _DIGIT.search(token.text):
+                lower = token.lower
+                if not lower.isalpha() and _DIGIT.search(token.text):
                     continue
-                parts = _HYPHENS.split(token.lower)
+                parts = _HYPHENS.split(lower) if "-" in lower or "‐" in lower or "‑" in lower else (lower,)
                 if len(parts) == 1:
                     closed.setdefault(token.lower, []).append((token,))
                 elif len(parts) == 2 and "hyphenation" in self.compare and self._hyphen_compares(parts, token.text):

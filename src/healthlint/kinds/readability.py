@@ -27,6 +27,7 @@ from typing import Iterable
 
 import regex
 
+from ..documents.words import WORD as _WORD
 from ..model import Block, Document, Finding, Rule
 from ..syllables import syllables
 from .base import Check, Hit, Option, OptionError, integer, number, one_of
@@ -44,7 +45,6 @@ OPTIONS = {
 }
 MESSAGE_FIELDS = ("match", "grade", "ease", "target", "words", "sentences", "limit")
 
-_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
 _DIGITS = regex.compile(r"\p{N}+")
 _INITIALISM = regex.compile(r"\p{Lu}{2,4}")
 
@@ -96,8 +96,8 @@ def words_in(text: str, start: int = 0, end: int | None = None) -> list[str]:
 
 def count_block(block: Block) -> Counts:
     """Words, sentences and syllables of a block's text."""
-    words = _WORD.findall(block.text)
-    sentences = sum(1 for start, end in block.sentences if _WORD.search(block.text, start, end))
+    words, per_sentence = block.words
+    sentences = len(per_sentence) - per_sentence.count(0)  # those with a word
     return Counts(len(words), max(sentences, 1), sum(map(_SYLLABLE_TABLE.__getitem__, words)))
 
 
@@ -152,12 +152,7 @@ class ReadabilityCheck(Check):
 
     def _long_sentences(self, document: Document, block: Block) -> Iterable[Finding]:
         text = block.text
-        if len(text) < self.max_words * 2:  # too short to hold a long sentence
-            return
-        for start, end in block.sentences:
-            if end - start <= self.max_words * 2:  # a word takes at least two characters with its space
-                continue
-            count = len(words_in(text, start, end))
+        for (start, end), count in zip(block.sentences, block.words.per_sentence):
             if count > self.max_words:
                 yield self.finding(
                     document.span(block, start, end),

@@ -39,6 +39,7 @@ from typing import Iterable
 
 import regex
 
+from ..documents.words import WORD
 from ..model import Document, Finding, Rule
 from ..wordlists import english_words, medical_terms, read_terms, term_words
 from .base import Check, Hit, Option, OptionError, Terms, boolean, integer, keep_case, string_list
@@ -54,7 +55,7 @@ OPTIONS = {
 }
 MESSAGE_FIELDS = ("match", "term", "distance")
 
-_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
+_TOKEN = WORD  # the words of Block.words
 _LETTERS = regex.compile(r"\p{L}+")
 _POSSESSIVE = regex.compile(r"['’]s$", regex.IGNORECASE)
 _LONGEST_WORD = 40
@@ -250,7 +251,7 @@ class SpellingCheck(Check):
             # Nearly every word is known: judge each distinct word form once
             # (cached across documents), and walk positions only in the rare
             # block that holds a suspect.
-            unseen = set(_TOKEN.findall(text))
+            unseen = set(block.words.all)  # _TOKEN's words, found once for every analysis
             unseen -= self._clean_tokens  # in C: most words were judged before
             suspects = {token for token in unseen if suspicious(token)}
             if not suspects:
