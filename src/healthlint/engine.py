@@ -33,6 +33,10 @@ class Engine:
         self.ruleset = ruleset
         self.scanner = make_scanner(ruleset)
         self._fingerprint: str | None = None
+        # The one hook for the language server: an incremental.BlockReuse, which
+        # lints an edited document again reusing the unchanged blocks' work and
+        # gives exactly what run_all gives. None (the CLI's case): run_all.
+        self.block_reuse = None
 
     @property
     def fingerprint(self) -> str:
@@ -46,6 +50,12 @@ class Engine:
 
     def run(self, document: Document) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
         """Findings in position order, and notices about rules that could not finish."""
+        if self.block_reuse is not None:
+            return self.block_reuse.run(self, document)
+        return self.run_all(document)
+
+    def run_all(self, document: Document) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+        """`run` from scratch: scan every block, run every check on the whole document."""
         checks = self.ruleset.checks
         hits, timed_out = self.scanner.scan(document, len(checks))
         notices = [_notice(document, checks[index].rule, "a pattern ran out of time on this document")
