@@ -7,7 +7,9 @@ Two scanners give the same hits:
   database compiled in prefilter mode, which reports, for each block, which
   patterns *may* match there, at tens of MB/s. Only those patterns are then
   run, with the `regex` module, on only those blocks: the `regex` module stays
-  the one judge of what matches, Hyperscan only rules text out.
+  the one judge of what matches, Hyperscan only rules text out. A check's
+  `lazy_patterns` are not run at all: the check gets one unconfirmed hit per
+  block that may hold them, and runs them itself if it needs their hits.
 - RegexGateScanner everywhere else.
 
 Both give each regex operation a time limit that grows with the text; a
@@ -188,6 +190,9 @@ class HyperscanScanner:
         }
         self.database, accepted = _hyperscan_database(hyperscan, expressions)
         self.everywhere = [index for index in range(len(self.entries)) if index not in accepted]
+        # Patterns the check confirms itself when it needs them (Check.lazy_patterns).
+        self.lazy = {index for index, (check_index, pattern_index, _, _) in enumerate(self.entries)
+                     if pattern_index in getattr(ruleset.checks[check_index], "lazy_patterns", ())}
         self.scratch = hyperscan.Scratch(self.database) if self.database is not None else None
 
     def scan(self, document: Document, check_count: int) -> tuple[list[list[Hit]], set[int]]:
@@ -196,6 +201,7 @@ class HyperscanScanner:
         if not self.entries:
             return hits, timed_out
         candidates: list[int] = []
+        lazy = self.lazy
 
         def on_match(pattern_id, start, end, flags, context):
             candidates.append(pattern_id)
@@ -211,6 +217,9 @@ class HyperscanScanner:
             for entry_index in sorted(set(candidates).union(self.everywhere)):
                 check_index, pattern_index, pattern, flags = self.entries[entry_index]
                 if check_index in timed_out:
+                    continue
+                if entry_index in lazy:
+                    hits[check_index].append(Hit(pattern_index, block, -1, -1))
                     continue
                 compiled = self._compiled[entry_index]
                 if compiled is None:

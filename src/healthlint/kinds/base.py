@@ -226,6 +226,13 @@ class Check:
     # Overlapping hits of one rule are one finding (the earliest, longest);
     # a kind that weighs every hit on its own turns this off.
     merge_overlaps: bool = True
+    # Indexes of patterns whose hits the check often turns out not to need
+    # (a `require` rule's triggers, where the required statement is found).
+    # A scanner that can tell which blocks may hold a pattern (Hyperscan's)
+    # hands the check one unconfirmed Hit per such block instead, with start
+    # and end -1, and the check runs the pattern itself, through `confirmed`,
+    # only if it needs the hits after all.
+    lazy_patterns: frozenset[int] = frozenset()
 
     def __init__(self, rule: Rule):
         self.rule = rule
@@ -235,6 +242,29 @@ class Check:
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def confirmed(self, hits: list[Hit]) -> list[Hit]:
+        """The hits with each unconfirmed one replaced by the matches it stands for,
+        found as the scanner finds them (overlapping, empty ones left out)."""
+        if all(hit.start >= 0 for hit in hits):
+            return hits
+        kept: list[Hit] = []
+        for hit in hits:
+            if hit.start >= 0:
+                kept.append(hit)
+                continue
+            text = hit.block.text
+            compiled = self._lazy_compiled(hit.pattern)
+            for found in compiled.finditer(text, overlapped=True, timeout=time_limit(len(text))):
+                if found.end() > found.start():
+                    kept.append(Hit(hit.pattern, hit.block, found.start(), found.end()))
+        return kept
+
+    def _lazy_compiled(self, index: int):
+        cache = self.__dict__.setdefault("_lazy_patterns_compiled", {})
+        if index not in cache:
+            cache[index] = regex.compile(self.patterns[index], _flags(self.case_sensitive))
+        return cache[index]
 
     # Helpers for subclasses.
 

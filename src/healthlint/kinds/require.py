@@ -28,6 +28,9 @@ class RequireCheck(Check):
         self.triggers = rule.option("triggers").patterns
         self.patterns = self.triggers + rule.option("required").patterns
         self.min_triggers = rule.option("min_triggers")
+        # Most texts that hold triggers also hold the statement, and then the
+        # triggers' hits are never looked at: found only when needed.
+        self.lazy_patterns = frozenset(range(len(self.triggers)))
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         triggers = []
@@ -36,6 +39,7 @@ class RequireCheck(Check):
                 return  # the required statement is there
             if in_scope(self.rule.scope, hit.block.kind):
                 triggers.append(hit)
+        triggers = self.confirmed(triggers)
         if len(triggers) < self.min_triggers:
             return
         first = min(triggers, key=lambda hit: (hit.block.index, hit.start))
