@@ -32,13 +32,15 @@ def main() -> int:
     parser.add_argument("--exclude-disclaimer", action="store_true", help="leave the disclaimer category out")
     parser.add_argument("--examples", type=int, default=3, help="sample matches shown per rule")
     parser.add_argument("--limit", type=int, default=0, help="only the first N files (0: all)")
+    parser.add_argument("--rules", action="append", default=[],
+                        help="an extra folder of rule files (a rule with a built-in id replaces it)")
     args = parser.parse_args()
     if not os.path.isdir(args.corpus):
         print(f"no corpus at {args.corpus}: run bench/make_medquad_corpus.py first", file=sys.stderr)
         return 2
     select = tuple(filter(None, args.select.split(",")))
     ignore = tuple(filter(None, args.ignore.split(","))) + (("disclaimer",) if args.exclude_disclaimer else ())
-    engine = Engine(load_ruleset().selected(select, ignore))
+    engine = Engine(load_ruleset(args.rules).selected(select, ignore))
     files = sorted(os.listdir(args.corpus))
     if args.limit:
         files = files[: args.limit]
