@@ -260,6 +260,19 @@ class Check:
                     kept.append(Hit(hit.pattern, hit.block, found.start(), found.end()))
         return kept
 
+    def any_confirmed(self, hits: list[Hit]) -> bool:
+        """Whether any of the hits is, or stands for, a match: `bool(confirmed(hits))`,
+        stopping at the first."""
+        for hit in hits:
+            if hit.start >= 0:
+                return True
+            text = hit.block.text
+            for found in self._lazy_compiled(hit.pattern).finditer(text, overlapped=True,
+                                                                   timeout=time_limit(len(text))):
+                if found.end() > found.start():
+                    return True
+        return False
+
     def _lazy_compiled(self, index: int):
         cache = self.__dict__.setdefault("_lazy_patterns_compiled", {})
         if index not in cache:

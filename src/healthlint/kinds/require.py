@@ -29,17 +29,16 @@ class RequireCheck(Check):
         self.patterns = self.triggers + rule.option("required").patterns
         self.min_triggers = rule.option("min_triggers")
         # Most texts that hold triggers also hold the statement, and then the
-        # triggers' hits are never looked at: found only when needed.
-        self.lazy_patterns = frozenset(range(len(self.triggers)))
+        # triggers' hits are never looked at; and one match of the statement
+        # is enough: both are found only as far as needed.
+        self.lazy_patterns = frozenset(range(len(self.patterns)))
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
-        triggers = []
-        for hit in hits:
-            if hit.pattern >= len(self.triggers):
-                return  # the required statement is there
-            if in_scope(self.rule.scope, hit.block.kind):
-                triggers.append(hit)
-        triggers = self.confirmed(triggers)
+        count = len(self.triggers)
+        if self.any_confirmed([hit for hit in hits if hit.pattern >= count]):
+            return  # the required statement is there
+        triggers = self.confirmed([hit for hit in hits
+                                   if hit.pattern < count and in_scope(self.rule.scope, hit.block.kind)])
         if len(triggers) < self.min_triggers:
             return
         first = min(triggers, key=lambda hit: (hit.block.index, hit.start))
