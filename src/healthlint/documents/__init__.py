@@ -8,6 +8,8 @@ format shares (BOM removal, line index). Rules only ever see `Block.text`;
 from __future__ import annotations
 
 import os
+from itertools import accumulate, count
+from operator import add
 
 import regex
 
@@ -32,6 +34,11 @@ def format_for_path(path: str) -> str | None:
 
 def line_starts(source: str) -> tuple[int, ...]:
     """Offsets at which lines start; CRLF, CR and LF each end a line."""
+    if "\r" not in source:
+        # Only LF: line i starts after the lines before it and their i line ends.
+        lines = source.split("\n")
+        lines.pop()
+        return tuple(map(add, accumulate(map(len, lines), initial=0), count()))
     return (0, *(match.end() for match in _LINE_BREAK.finditer(source)))
 
 

