@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import zlib
 
 from . import __version__
 
@@ -50,3 +51,207 @@ def write_quietly(path: str, data: bytes) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def rules_fingerprint(folders) -> str:
+    """A digest of every rule file (path and bytes) in these folders, read
+    without loading a rule: what a rule pack or a result depends on."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        folder = os.fspath(folder)
+        digest.update(b"folder\0" + os.fsencode(folder) + b"\0")
+        if not os.path.isdir(folder):
+            digest.update(b"missing\0")
+            continue
+        from pathlib import Path  # the same listing as ruleset.rule_files
+
+        paths = sorted(str(path) for path in Path(folder).rglob("*")
+                       if path.suffix in (".yaml", ".yml") and path.is_file())
+        for path in paths:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                data = b"\0unreadable\0"
+            digest.update(os.fsencode(path) + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def builtin_rules_folder() -> str:
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules")
+
+
+# ---- the result cache ---------------------------------------------------------------------------------------------
+
+RESULTS_VERSION = 2
+_STALE_SECONDS = 2.0  # a file changed this recently may change again within the same timestamp tick
+_FORGET_SECONDS = 30 * 24 * 3600  # index files of other configurations unused this long are removed
+
+
+class ResultCache:
+    """Each file's findings, kept under its content, in one index file per run
+    configuration (`run_key`: healthlint's code, the rule files, the
+    configuration and the options).
+
+    The content digest decides: an entry is found by the SHA-256 of the file's
+    bytes (with its per-path settings and extension). A file whose size, times,
+    inode and device are those recorded when it was last read, more than two
+    seconds after it was last written, is taken to have the same digest
+    without reading it again: a write changes the change time (ctime), which
+    no program can set back. The index is read once, written once at the end
+    (a temporary file renamed into place, so concurrent runs never see half of
+    one: the last to finish wins) and holds only what some known path refers to.
+    """
+
+    def __init__(self, folder: str, run_key: str):
+        self.folder = folder
+        self.run_key = run_key
+        self.path = os.path.join(folder, f"results-{run_key[:32]}.index")
+        self.records: dict[str, tuple] = {}  # path: (stat, digest, entry key, notices)
+        self.entries: dict[bytes, bytes] = {}  # entry key: marshalled findings
+        self.changed = False
+        self.existed = self._load()
+        self._seen: set[str] = set()
+
+    def _load(self) -> bool:
+        import marshal
+
+        try:
+            with open(self.path, "rb") as handle:
+                version, run_key, records, entries = marshal.loads(handle.read())
+            if version != RESULTS_VERSION or run_key != self.run_key or not isinstance(records, dict) \
+                    or not isinstance(entries, dict):
+                return False
+        except (OSError, ValueError, EOFError, TypeError):
+            return False  # no index, or a damaged one: the same as an empty cache
+        self.records, self.entries = records, entries
+        return True
+
+    # -- looking up
+
+    def recall(self, path: str) -> tuple[tuple, tuple[str, ...]] | None:
+        """Findings (as stored) and decoding notices of a file unchanged since it was recorded, without reading it."""
+        record = self.records.get(path)
+        if record is None or record[0] is None:
+            return None
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        if record[0] != _stat_key(info):
+            return None
+        payload = self.entries.get(record[2])
+        if payload is None:
+            return None
+        findings = _loads(payload)
+        if findings is None:
+            return None
+        self._seen.add(path)
+        return findings, record[3]
+
+    def get(self, entry_key: bytes):
+        payload = self.entries.get(entry_key)
+        return None if payload is None else _loads(payload)
+
+    # -- recording
+
+    def remember(self, path: str, info, digest: bytes, entry_key: bytes, notices: tuple[str, ...],
+                 findings=None) -> None:
+        """Record what was read of `path` (its stat when safe to trust), and its findings when given."""
+        import time
+
+        trusted = info is not None and time.time() - info.st_mtime > _STALE_SECONDS
+        record = (_stat_key(info) if trusted else None, digest, entry_key, tuple(notices))
+        self._seen.add(path)
+        if self.records.get(path) != record:
+            self.records[path] = record
+            self.changed = True
+        if findings is not None and entry_key not in self.entries:
+            self.entries[entry_key] = _dumps(findings)
+            self.changed = True
+
+    def save(self) -> None:
+        import marshal
+
+        if not self.changed:
+            return
+        records = {path: record for path, record in self.records.items()
+                   if path in self._seen or os.path.lexists(path)}
+        wanted = {record[2] for record in records.values()}
+        entries = {key: payload for key, payload in self.entries.items() if key in wanted}
+        try:
+            data = marshal.dumps((RESULTS_VERSION, self.run_key, records, entries))
+        except ValueError:
+            return  # something marshal cannot hold (it cannot happen for findings): no cache
+        self._prepare_folder()
+        write_quietly(self.path, data)
+        self._forget_old_indexes()
+
+    def _prepare_folder(self) -> None:
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            ignore = os.path.join(self.folder, ".gitignore")
+            if not os.path.exists(ignore):
+                write_quietly(ignore, b"*\n")
+        except OSError:
+            pass
+
+    def _forget_old_indexes(self) -> None:
+        import time
+
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if entry.name.startswith("results-") and entry.name.endswith(".index") and entry.path != self.path:
+                    with contextlib.suppress(OSError):
+                        if time.time() - entry.stat().st_mtime > _FORGET_SECONDS:
+                            os.unlink(entry.path)
+
+
+def _stat_key(info) -> tuple:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def entry_key(digest: bytes, settings: str, extension: str) -> bytes:
+    return hashlib.sha256(digest + b"\0" + settings.encode("utf-8", "surrogateescape") + b"\0"
+                          + extension.encode("utf-8", "surrogateescape")).digest()[:20]
+
+
+# Findings are stored as plain tuples (marshal holds nothing else, and reading
+# it back runs no code).
+
+def _span(span) -> tuple:
+    return (span.line, span.column, span.end_line, span.end_column, span.start_offset, span.end_offset)
+
+
+def _dumps(findings) -> bytes:
+    import marshal
+    import zlib
+
+    # Compressed: messages and rule names repeat, and the whole index is read by every run.
+    return zlib.compress(marshal.dumps(tuple(
+        (f.rule, f.category, f.severity, f.message, _span(f.span), f.match, tuple(f.suggestions),
+         None if f.fix is None else (f.fix.applicability, tuple((_span(e.span), e.replacement) for e in f.fix.edits)),
+         f.link, tuple(_span(s) for s in f.related))
+        for f in findings)), 1)
+
+
+def _loads(payload: bytes) -> tuple | None:
+    try:
+        return _findings(payload)
+    except (ValueError, EOFError, TypeError, zlib.error):
+        return None  # a damaged entry is a miss
+
+
+def _findings(payload: bytes) -> tuple:
+    import marshal
+
+    from .model import Edit, Finding, Fix, Span
+
+    findings = []
+    for rule, category, severity, message, span, match, suggestions, fix, link, related in \
+            marshal.loads(zlib.decompress(payload)):
+        if fix is not None:
+            fix = Fix(fix[0], tuple(Edit(Span(*s), text) for s, text in fix[1]))
+        findings.append(Finding(rule, category, severity, message, Span(*span), match, suggestions, fix, link,
+                                tuple(Span(*s) for s in related)))
+    return tuple(findings)

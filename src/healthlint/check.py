@@ -10,17 +10,30 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
+from typing import TYPE_CHECKING
+
 from .config import Config, ConfigError, RuleSettings, configured_ruleset, find_config, load_config
-from .engine import Engine
 from .files import decode, discover
 from .model import SEVERITY_RANK, FileResult, Finding
-from .ruleset import RuleError, RuleSet, load_ruleset
+from .yamlsafe import YamlError
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .ruleset import RuleSet
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class UsageError(Exception):
     """A mistake in how healthlint was called or configured; exit status 2."""
+
+
+def load_ruleset(folders=()) -> RuleSet:
+    # Imported when first needed: a run whose files are all in the result cache
+    # never loads a rule (nor imports the engine, the kinds or regex).
+    from .ruleset import load_ruleset as load
+
+    return load(folders)
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,8 @@ class Linter:
         key = repr(settings)  # option values may be lists and mappings, which do not hash
         engine = self._engines.get(key)
         if engine is None:
+            from .engine import Engine
+
             engine = Engine(configured_ruleset(self.base, settings, self.config))
             self._engines[key] = engine
         return engine
@@ -131,17 +146,34 @@ def _printable(text: str) -> str:
 
 def _run_check(options: CheckOptions, stdin: bytes | None, write) -> Outcome:
     outcome = Outcome()
-    try:
-        config = load_config(options.config) if options.config else (
-            Config() if options.isolated else load_config(find_config(_config_start(options.paths))))
-        base = load_ruleset(config.rule_dirs + tuple(options.extra_rules))
-        _check_names(base, options)
-        linter = Linter(config, base, RuleSettings(select=options.select, ignore=options.ignore))
-    except (ConfigError, RuleError) as error:
+
+    def failed(error: YamlError) -> Outcome:
         kind = "configuration" if isinstance(error, ConfigError) else "rule"
         outcome.stderr.append(f"healthlint: {kind} error: {error}")
         outcome.exit_code = EXIT_ERROR
         return outcome
+
+    made: list[Linter] = []
+
+    def get_linter() -> Linter:
+        if not made:
+            base = load_ruleset(config.rule_dirs + tuple(options.extra_rules))
+            _check_names(base, options)
+            made.append(Linter(config, base, RuleSettings(select=options.select, ignore=options.ignore)))
+        return made[0]
+
+    try:
+        config = load_config(options.config) if options.config else (
+            Config() if options.isolated else load_config(find_config(_config_start(options.paths))))
+        linting_files = list(options.paths) != ["-"] and not (options.fix or options.diff)
+        cache = _result_cache(config, options) if options.cache and linting_files else None
+        # An index of cached results for these very rules, configuration and
+        # options exists only if they were loaded and validated before: the
+        # rules are loaded when a file is not in the cache, if ever.
+        if cache is None or not cache.existed:
+            get_linter()
+    except YamlError as error:
+        return failed(error)
     fail_on = options.fail_on or config.fail_on or "warning"
 
     problems: list[str] = []
@@ -152,7 +184,7 @@ def _run_check(options: CheckOptions, stdin: bytes | None, write) -> Outcome:
         if source.text is None:
             problems.extend(source.notices)
         else:
-            result = linter.lint_text(source.text, name, options.report_unused_disables)
+            result = get_linter().lint_text(source.text, name, options.report_unused_disables)
             results.append(replace(result, errors=source.notices + result.errors))
             if options.fix or options.diff:
                 outcome.stderr.append("healthlint: --fix and --diff need files, not standard input")
@@ -163,9 +195,10 @@ def _run_check(options: CheckOptions, stdin: bytes | None, write) -> Outcome:
             raise UsageError("'-' (standard input) cannot be mixed with other paths")
         files, problems = discover(list(options.paths) or ["."])
         named = {os.path.normpath(p) for p in options.paths}
-        files = [f for f in files if os.path.normpath(f) in named or config.wants(f)]
+        if config.include or config.exclude:
+            files = [f for f in files if os.path.normpath(f) in named or config.wants(f)]
         if options.fix or options.diff:
-            results, diffs, fix_errors, notes = _fix_files(linter, files, options)
+            results, diffs, fix_errors, notes = _fix_files(get_linter(), files, options)
             problems.extend(fix_errors)
             outcome.stderr.extend(notes)
             if options.diff:
@@ -178,7 +211,7 @@ def _run_check(options: CheckOptions, stdin: bytes | None, write) -> Outcome:
         else:
             from .parallel import iter_results
 
-            results = iter_results(linter, files, options)
+            results = iter_results(get_linter, files, options, cache, config)
 
     known = None
     if options.baseline:
@@ -212,14 +245,32 @@ def _run_check(options: CheckOptions, stdin: bytes | None, write) -> Outcome:
                 statistics.update((f.rule, f.category, f.severity) for f in result.findings)
             yield result
 
-    tally = stream(options.output_format, reported(), write, lambda: linter.main_ruleset.rules,
-                   color=options.color, problems=tuple(problems))
+    try:
+        tally = stream(options.output_format, reported(), write, lambda: get_linter().main_ruleset.rules,
+                       color=options.color, problems=tuple(problems))
+    except YamlError as error:  # the rules changed since the cache was written, and no longer load
+        return failed(error)
     if options.write_baseline:
         _write_baseline(options.write_baseline, recorded, outcome)
     if options.statistics:
         write(_statistics(statistics))
     outcome.exit_code = exit_code(tally, fail_on)
     return outcome
+
+
+def _result_cache(config: Config, options: CheckOptions):
+    """The result cache of this run: its key covers everything but the files themselves."""
+    import hashlib
+    import sys
+
+    from .cache import ResultCache, builtin_rules_folder, code_fingerprint, rules_fingerprint
+    from .parallel import CACHE_FOLDER
+
+    folders = [builtin_rules_folder(), *config.rule_dirs, *options.extra_rules]
+    parts = (code_fingerprint(), rules_fingerprint(folders), repr(config), repr(options.select),
+             repr(options.ignore), repr(options.report_unused_disables), sys.version)
+    key = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    return ResultCache(os.path.join(config.root if config.path else os.getcwd(), CACHE_FOLDER), key)
 
 
 def _write_baseline(path: str, results: list[FileResult], outcome: Outcome) -> None:

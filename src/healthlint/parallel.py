@@ -1,30 +1,28 @@
-"""Linting many files: worker processes and the result cache.
+"""Linting many files: the result cache and worker processes.
 
-`--jobs N` lints in N processes (forked, so the loaded rules are shared, not
-rebuilt); results come back in the order of the files, so the output is the
-same as a single-process run. The cache keeps each file's findings under a key
-made of the file's bytes, the effective rules and settings, and healthlint's
-version: an unchanged file is not linted again. Entries are JSON written to a
-temporary file and renamed into place, so concurrent runs never see half an
-entry.
+Results come out in the order of the files, one by one as they are ready, so
+the report can be written while the run goes on and the output is the same as
+a single-process run's. The main process looks every file up in the result
+cache (cache.py) first; only the others are linted, in this process or, with
+`--jobs N`, in N forked worker processes (forked, so the loaded rules are
+shared, not rebuilt) that read, lint and send back one chunk of files at a
+time. The cache is the main process's alone.
 """
 from __future__ import annotations
 
 import collections
-import contextlib
 import gc
 import hashlib
-import json
 import multiprocessing
 import os
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from .cache import code_fingerprint
-from .files import decode, read_bytes
-from .model import Edit, FileResult, Finding, Fix, Span
+from .cache import ResultCache, entry_key
+from .files import decode, read_file
+from .model import FileResult
 
 CACHE_FOLDER = ".healthlint_cache"
+_IN_FLIGHT_PER_WORKER = 4  # chunks per worker: enough to keep it busy, few enough to bound what waits
 _worker_state: dict = {}
 
 
@@ -32,132 +30,201 @@ def lint_paths(linter, files: list[str], options) -> list[FileResult]:
     return list(iter_results(linter, files, options))
 
 
-def iter_results(linter, files: list[str], options) -> Iterator[FileResult]:
-    """Each file's result, in the order of `files`, as soon as it and those before it are done."""
-    cache = ResultCache(os.path.join(linter.config.root if linter.config.path else os.getcwd(), CACHE_FOLDER)) \
-        if options.cache else None
-    unused = options.report_unused_disables
-    keep_source = options.output_format == "text"
+def iter_results(linter, files: list[str], options, cache: ResultCache | None = None,
+                 config=None) -> Iterator[FileResult]:
+    """Each file's result, in the order of `files`, as soon as it and those before it are done.
+
+    `linter` is a Linter, or a function that makes one: it is only called when
+    some file is not in the cache. With a cache, `config` gives each path's settings.
+    """
+    get_linter: Callable = linter if callable(linter) else (lambda: linter)
+    run = _Run(get_linter, cache, config, options)
     jobs = max(1, options.jobs)
     if jobs == 1 or len(files) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
         for path in files:
-            result = lint_one(linter, cache, path, unused)
-            yield result if keep_source or result.source is None else FileResult(result.path, result.findings,
-                                                                                 result.errors)
-        return
-    _worker_state.update(linter=linter, cache=cache, unused=unused, keep_source=keep_source)
-    # The loaded rules, word lists and compiled patterns are shared with the
-    # workers by fork; frozen, the collector never writes to (and so never
-    # copies) their pages.
-    gc.freeze()
+            result = run.cached(path)
+            yield result if result is not None else run.finish(run.lint(path))
+    else:
+        yield from _in_workers(run, files, jobs)
+    if cache is not None:
+        cache.save()
+
+
+class _Run:
+    def __init__(self, get_linter: Callable, cache: ResultCache | None, config, options):
+        self.get_linter = get_linter
+        self.cache = cache
+        self.config = config
+        self.unused = options.report_unused_disables
+        self.keep_source = options.output_format == "text"  # only the text format shows source lines
+        self._settings: dict[str, str] = {}
+
+    def cached(self, path: str) -> FileResult | None:
+        """The cached result of `path`, or None when it has to be linted."""
+        cache = self.cache
+        if cache is None:
+            return None
+        recalled = cache.recall(path)
+        if recalled is not None:
+            findings, notices = recalled
+            source = None
+            if self.keep_source and findings:
+                source = _source_of(path)
+            return FileResult(path, findings, notices, source)
+        raw, notices, info = read_file(path)
+        if raw is None:
+            return None  # linting it reports why
+        source = decode(raw, path)
+        if source.text is None:
+            return None
+        digest = hashlib.sha256(raw).digest()
+        key = self.entry_key(path, digest)
+        findings = cache.get(key)
+        if findings is None:
+            return None
+        cache.remember(path, info, digest, key, source.notices)
+        return FileResult(path, findings, source.notices,
+                          source.text.removeprefix("\ufeff") if self.keep_source else None)
+
+    def entry_key(self, path: str, digest: bytes) -> bytes:
+        return entry_key(digest, self.settings_of(path), os.path.splitext(path)[1].lower())
+
+    def settings_of(self, path: str) -> str:
+        config = self.config
+        if not config.overrides:
+            path = ""  # the same settings everywhere
+        settings = self._settings.get(path)
+        if settings is None:
+            settings = self._settings[path] = repr(config.settings_for(path) if path else config.settings)
+        return settings
+
+    def lint(self, path: str) -> tuple:
+        return lint_read(self.get_linter(), path, self.unused, self.keep_source)
+
+    def finish(self, linted: tuple) -> FileResult:
+        """Record a freshly linted file in the cache; its result."""
+        result, digest, info, notices = linted
+        if self.cache is not None and digest is not None:
+            clean = result.errors == notices  # a rule that failed or ran out of time is tried again next run
+            self.cache.remember(result.path, info, digest, self.entry_key(result.path, digest), notices,
+                                result.findings if clean else None)
+        return result
+
+
+def _source_of(path: str) -> str | None:
+    raw, _, _ = read_file(path)
+    if raw is None:
+        return None
+    text = decode(raw, path).text
+    return None if text is None else text.removeprefix("\ufeff")
+
+
+def lint_read(linter, path: str, unused: bool, keep_source: bool = True) -> tuple:
+    """Read and lint one file: its result, and the digest, stat and decoding notices of the bytes linted."""
+    raw, notices, info = read_file(path)
+    if raw is None:
+        return FileResult(path, errors=notices), None, None, ()
+    source = decode(raw, path)
+    if source.text is None:
+        return FileResult(path, errors=source.notices), None, None, ()
+    digest = hashlib.sha256(raw).digest()
+    del raw
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            chunk = max(1, min(16, len(files) // (jobs * 16)))
-            chunks = [files[start:start + chunk] for start in range(0, len(files), chunk)]
-            # At most a few chunks per worker in flight: the results wait here
-            # only until those before them are done, never the whole run.
-            pending: collections.deque = collections.deque()
-            submitted = 0
-            while submitted < len(chunks) or pending:
-                while submitted < len(chunks) and len(pending) < 4 * jobs:
-                    pending.append(pool.apply_async(_lint_in_worker, (chunks[submitted],)))
-                    submitted += 1
-                yield from pending.popleft().get()
-    finally:
-        _worker_state.clear()
-        gc.unfreeze()
-
-
-def _lint_in_worker(paths: list[str]) -> list[FileResult]:
-    results = []
-    for path in paths:
-        result = lint_one(_worker_state["linter"], _worker_state["cache"], path, _worker_state["unused"])
-        # Only the text format shows source lines; other formats need not pay for
-        # sending every file's text back from the worker.
-        results.append(result if _worker_state["keep_source"] else FileResult(result.path, result.findings,
-                                                                               result.errors))
-    return results
+        result = linter.lint_text(source.text, path, unused)
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop a run over thousands
+        return FileResult(path, errors=source.notices + (
+            f"{path}: internal error while linting ({type(error).__name__}: {error}); please report it",)), \
+            None, None, ()
+    result = FileResult(path, result.findings, source.notices + result.errors,
+                        result.source if keep_source else None)
+    return result, digest, info, source.notices
 
 
 def lint_one(linter, cache, path: str, report_unused_disables: bool) -> FileResult:
-    raw, notices = read_bytes(path)
-    if raw is None:
-        return FileResult(path, errors=notices)
-    source = decode(raw, path)
-    if source.text is None:
-        return FileResult(path, errors=source.notices)
-    key = None
-    if cache is not None:
-        key = cache.key(raw, path, linter.engine_for(path).fingerprint, report_unused_disables)
-        cached = cache.get(key)
-        if cached is not None:
-            return FileResult(path, cached, source.notices, source.text.removeprefix("\ufeff"))
+    """One file's result, linted now (the cache is not consulted)."""
+    return lint_read(linter, path, report_unused_disables)[0]
+
+
+def _in_workers(run: _Run, files: list[str], jobs: int) -> Iterator[FileResult]:
+    """Cached files come from the cache here; the others are linted in chunks by
+    the workers. What waits for its turn is bounded: a few chunks per worker,
+    and at most `waiting` results."""
+    chunk_size = max(1, min(16, len(files) // (jobs * 16)))
+    most_in_flight = _IN_FLIGHT_PER_WORKER * jobs
+    waiting = max(256, 2 * chunk_size * most_in_flight)
+    order: collections.deque = collections.deque()  # each a FileResult, or (chunk, index in the chunk)
+    chunk = _Chunk()
+    in_flight = 0
+    pool = None
+
+    def submit():
+        nonlocal pool, in_flight, chunk
+        if pool is None:
+            _worker_state.update(linter=run.get_linter(), unused=run.unused, keep_source=run.keep_source)
+            # The loaded rules, word lists and compiled patterns are shared with
+            # the workers by fork; frozen, the collector never writes to (and so
+            # never copies) their pages.
+            gc.freeze()
+            pool = multiprocessing.get_context("fork").Pool(jobs)
+        chunk.future = pool.apply_async(_lint_in_worker, (chunk.paths,))
+        chunk = _Chunk()
+        in_flight += 1
+
+    def ready(block: bool):
+        """The results at the head of the queue that are done; with `block`, wait for the first."""
+        nonlocal in_flight
+        while order:
+            head = order[0]
+            if not isinstance(head, FileResult):
+                done, index = head
+                if done.results is None:
+                    if done.future is None or not (block or done.future.ready()):
+                        return
+                    done.results = done.future.get()
+                    done.paths = None
+                    in_flight -= 1
+                head = run.finish(done.results[index])
+                done.results[index] = None  # the result is on its way out: do not hold it
+            order.popleft()
+            yield head
+            block = False
+
     try:
-        result = linter.lint_text(source.text, path, report_unused_disables)
-    except Exception as error:  # noqa: BLE001 - one bad file must not stop a run over thousands
-        return FileResult(path, errors=source.notices + (
-            f"{path}: internal error while linting ({type(error).__name__}: {error}); please report it",))
-    if cache is not None and key is not None:
-        cache.put(key, result.findings)
-    return FileResult(path, result.findings, source.notices + result.errors, result.source)
+        for path in files:
+            result = run.cached(path)
+            if result is not None:
+                order.append(result)
+            else:
+                order.append((chunk, len(chunk.paths)))
+                chunk.paths.append(path)
+                if len(chunk.paths) >= chunk_size:
+                    submit()
+            while in_flight >= most_in_flight or len(order) > waiting:
+                if order and not isinstance(order[0], FileResult) and order[0][0].future is None:
+                    submit()  # the head waits for the chunk being filled: send it as it is
+                yield from ready(True)
+            yield from ready(False)
+        if chunk.paths:
+            submit()
+        while order:
+            yield from ready(True)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+            _worker_state.clear()
+            gc.unfreeze()
 
 
-class ResultCache:
-    def __init__(self, folder: str):
-        self.folder = folder
+class _Chunk:
+    __slots__ = ("paths", "future", "results")
 
-    @staticmethod
-    def key(raw: bytes, path: str, rules_fingerprint: str, unused: bool) -> str:
-        digest = hashlib.sha256()
-        for part in (code_fingerprint(), rules_fingerprint, os.path.splitext(path)[1].lower(), str(unused)):
-            digest.update(part.encode() + b"\0")
-        digest.update(raw)
-        return digest.hexdigest()
-
-    def _path(self, key: str) -> str:
-        return os.path.join(self.folder, key[:2], key[2:] + ".json")
-
-    def get(self, key: str) -> tuple[Finding, ...] | None:
-        try:
-            with open(self._path(key), encoding="utf-8") as handle:
-                return tuple(_finding_from(item) for item in json.load(handle))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # a missing or damaged entry is a miss
-
-    def put(self, key: str, findings: tuple[Finding, ...]) -> None:
-        target = self._path(key)
-        try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if not os.path.exists(os.path.join(self.folder, ".gitignore")):
-                with open(os.path.join(self.folder, ".gitignore"), "w", encoding="utf-8") as handle:
-                    handle.write("*\n")
-            descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump([_finding_to(f) for f in findings], handle, ensure_ascii=False)
-            os.replace(temporary, target)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temporary)  # a cache that cannot be written only costs speed
+    def __init__(self):
+        self.paths: list[str] = []
+        self.future = None
+        self.results: list | None = None
 
 
-def _span_to(span: Span) -> list:
-    return [span.line, span.column, span.end_line, span.end_column, span.start_offset, span.end_offset]
-
-
-def _finding_to(f: Finding) -> dict:
-    return {
-        "rule": f.rule, "category": f.category, "severity": f.severity, "message": f.message,
-        "span": _span_to(f.span), "match": f.match, "suggestions": list(f.suggestions),
-        "fix": None if f.fix is None else [f.fix.applicability, [[_span_to(e.span), e.replacement]
-                                                                 for e in f.fix.edits]],
-        "link": f.link, "related": [_span_to(s) for s in f.related],
-    }
-
-
-def _finding_from(d: dict) -> Finding:
-    fix = None
-    if d["fix"] is not None:
-        applicability, edits = d["fix"]
-        fix = Fix(applicability, tuple(Edit(Span(*span), text) for span, text in edits))
-    return Finding(d["rule"], d["category"], d["severity"], d["message"], Span(*d["span"]), d["match"],
-                   tuple(d["suggestions"]), fix, d["link"], tuple(Span(*s) for s in d["related"]))
+def _lint_in_worker(paths: list[str]) -> list[tuple]:
+    state = _worker_state
+    return [lint_read(state["linter"], path, state["unused"], state["keep_source"]) for path in paths]

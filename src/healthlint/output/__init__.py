@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from json.encoder import encode_basestring
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -124,7 +125,7 @@ class JsonArrayWriter:
         self.separator = "\n"
 
     def _dump(self, value) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=self.indent)
+        return dumps_indented(value, self.indent)
 
     def start(self, document) -> None:
         text = self._dump(document)
@@ -150,3 +151,59 @@ class JsonArrayWriter:
         tail = text[text.index(mark) + len(mark):]
         closing = tail.index("]")
         self.write((tail[:closing] if self.count else "") + tail[closing:] + "\n")
+
+
+def dumps_indented(value, indent: int) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=indent)`, byte for byte, several
+    times faster: the standard library encodes indented JSON in pure Python,
+    one generator step per token, which was most of the time of a run whose
+    results all came from the cache."""
+    out: list[str] = []
+    try:
+        _encode(value, " " * indent, "\n", out)
+    except _Unusual:
+        return json.dumps(value, ensure_ascii=False, indent=indent)
+    return "".join(out)
+
+
+class _Unusual(Exception):
+    """A value this encoder leaves to the json module (a float, a key that is not text...)."""
+
+
+def _encode(value, indent: str, newline: str, out: list) -> None:
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif type(value) is int:
+        out.append(int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + indent
+        separator = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            out.append(separator + encode_basestring(key) + ": ")
+            _encode(item, indent, inner, out)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + indent
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _encode(item, indent, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:
+        raise _Unusual

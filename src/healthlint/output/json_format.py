@@ -1,7 +1,7 @@
 """JSON output: the schema in docs/json-output.md. Keys and findings in a stable order."""
 from __future__ import annotations
 
-import json
+from json.encoder import encode_basestring
 
 from .. import __version__
 from ..model import Finding, Span
@@ -55,6 +55,54 @@ def _document(files, tally) -> dict:
     }
 
 
+def _span_text(span: Span, newline: str) -> str:
+    inner = newline + "  "
+    return (f'{{{inner}"line": {span.line:d},{inner}"column": {span.column:d},{inner}"end_line": {span.end_line:d},'
+            f'{inner}"end_column": {span.end_column:d}')
+
+
+def _list_text(items: list[str], newline: str) -> str:
+    if not items:
+        return "[]"
+    inner = newline + "  "
+    return "[" + inner + ("," + inner).join(items) + newline + "]"
+
+
+def finding_text(finding: Finding, newline: str = "\n") -> str:
+    """`json.dumps(finding_dict(finding), indent=2, ensure_ascii=False)` at the
+    indentation `newline` gives (the tests hold it to that), built directly: the
+    json module encodes indented JSON in pure Python, token by token."""
+    text = encode_basestring
+    inner = newline + "  "
+    deeper = inner + "  "
+    fix = "null"
+    if finding.fix:
+        edits = [_span_text(edit.span, deeper + "  ") + f',{deeper}    "replacement": {text(edit.replacement)}{deeper}  }}'
+                 for edit in finding.fix.edits]
+        fix = (f'{{{deeper}"applicability": {text(finding.fix.applicability)},{deeper}"edits": '
+               f'{_list_text(edits, deeper)}{inner}}}')
+    related = [_span_text(span, deeper) + deeper + "}" for span in finding.related]
+    span = finding.span
+    return (
+        f'{{{inner}"rule": {text(finding.rule)},{inner}"category": {text(finding.category)},'
+        f'{inner}"severity": {text(finding.severity)},{inner}"message": {text(finding.message)},'
+        f'{inner}"line": {span.line:d},{inner}"column": {span.column:d},{inner}"end_line": {span.end_line:d},'
+        f'{inner}"end_column": {span.end_column:d},{inner}"match": {text(finding.match)},'
+        f'{inner}"suggestions": {_list_text([text(s) for s in finding.suggestions], inner)},'
+        f'{inner}"fix": {fix},{inner}"link": {text(finding.link)},'
+        f'{inner}"related": {_list_text(related, inner)}{newline}}}'
+    )
+
+
+def file_text(result) -> str:
+    """`json.dumps(file_dict(result), indent=2, ensure_ascii=False)`, built directly."""
+    text = encode_basestring
+    findings = [finding_text(f, "\n    ") for f in result.findings]
+    errors = [text(error) for error in result.errors]
+    return (f'{{\n  "path": {text(result.path)},\n  "findings": {_list_text(findings, chr(10) + "  ")},'
+            f'\n  "errors": {_list_text(errors, chr(10) + "  ")}\n}}')
+
+
 class Writer:
     """The report is one JSON document; its "files" list is written file by file."""
 
@@ -65,7 +113,7 @@ class Writer:
         self.array.start(_document([JsonArrayWriter.ITEMS], None))
 
     def file(self, result) -> None:
-        self.array.item(file_dict(result))
+        self.array.item_text(file_text(result).replace("\n", self.array.separator))
 
     def finish(self, tally) -> None:
         self.array.finish(_document([JsonArrayWriter.ITEMS], tally))
