@@ -121,8 +121,14 @@ class Vocabulary:
         """The one term within its edit limit of `word`, or None (none, or a tie)."""
         index = self.index
         best: dict[str, int] = {}
-        for key in _deletions(word, 2):
-            for term in index.get(key, ()):
+        # The keys both have, found in C; the order they come in does not matter,
+        # since a tie between two terms gives no answer.
+        # Two deletions can only reach a term allowed two edits (long_term letters or
+        # more) from a word at most two letters shorter; a term allowed one shares
+        # a one-deletion key with every word one edit away.
+        depth = 2 if len(word) >= self.long_term - 2 else 1
+        for key in index.keys() & _deletions(word, depth):
+            for term in index[key]:
                 if term in best or term[0] != word[0]:
                     continue
                 limit = self.max_edits(term)
@@ -144,11 +150,19 @@ def vocabulary(terms: tuple[str, ...], min_length: int, long_term: int) -> Vocab
 
 
 def _deletions(word: str, depth: int) -> set[str]:
+    """The word and every string made by deleting up to `depth` of its letters."""
+    length = len(word)
     found = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {item[:i] + item[i + 1 :] for item in frontier for i in range(len(item))}
-        found |= frontier
+    if depth >= 1:
+        found.update([word[:i] + word[i + 1 :] for i in range(length)])
+    if depth >= 2:
+        # Two deletions, at i < j, made at once rather than one from each of the first.
+        found.update([word[:i] + word[i + 1 : j] + word[j + 1 :] for i in range(length) for j in range(i + 1, length)])
+    if depth >= 3:
+        frontier = found
+        for _ in range(depth - 2):
+            frontier = {item[:i] + item[i + 1 :] for item in frontier for i in range(len(item))}
+            found = found | frontier
     return found
 
 
@@ -296,7 +310,7 @@ class SpellingCheck(Check):
 
     def _judge(self, word: str) -> tuple[str, int] | None:
         vocabulary = self.vocabulary
-        if not vocabulary.min_length <= len(word) <= _LONGEST_WORD or any(c.isupper() for c in word[1:]):
+        if not vocabulary.min_length <= len(word) <= _LONGEST_WORD or any(map(str.isupper, word[1:])):
             return None
         lower = word.lower()
         if self._known(lower):
