@@ -204,3 +204,47 @@ def test_results_with_errors_are_not_cached(tmp_path, monkeypatch):
     monkeypatch.setattr(healthlint.check.Linter, "lint_text", real)
     second = _check(tmp_path, cache=True)
     assert second.exit_code == EXIT_FINDINGS and "wonderpill" in second.stdout
+
+
+# ---- the compiled rule pack ------------------------------------------------------------------------
+
+
+def test_the_rule_pack_gives_the_rules_the_files_give(tmp_path, monkeypatch):
+    import shutil
+
+    from healthlint import ruleset
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rules = tmp_path / "rules"
+    shutil.copytree(FIXTURE_RULES, rules)
+    fresh = ruleset.load_ruleset([rules])
+    packs = list((tmp_path / "cache" / "healthlint" / "packs").glob("*.marshal"))
+    assert len(packs) == 1
+    packed = ruleset.load_ruleset([rules])
+    assert packed.rules == fresh.rules and repr(packed.rules) == repr(fresh.rules)
+    assert [type(c) for c in packed.checks] == [type(c) for c in fresh.checks]
+
+    # Another rule file content is another pack; a damaged pack is read from the files again.
+    target = next(rules.rglob("test-wonder-claim.yaml"))
+    target.write_text(target.read_text(encoding="utf-8").replace("wonderpill", "marvelpill"), encoding="utf-8")
+    changed = ruleset.load_ruleset([rules]).by_id("test-wonder-claim")
+    assert "marvelpill" in repr(changed.options) and "wonderpill" not in repr(changed.options)
+    for pack in (tmp_path / "cache" / "healthlint" / "packs").glob("*.marshal"):
+        pack.write_bytes(b"\x00garbage")
+    assert ruleset.load_ruleset([rules]).rules == ruleset._load_rule_files(
+        [ruleset.builtin_rules_dir(), rules]).rules
+
+
+def test_a_rule_file_that_does_not_load_is_reported_with_a_pack_present(tmp_path, monkeypatch):
+    import shutil
+
+    from healthlint import ruleset
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rules = tmp_path / "rules"
+    shutil.copytree(FIXTURE_RULES, rules)
+    ruleset.load_ruleset([rules])
+    target = next(rules.rglob("test-wonder-claim.yaml"))
+    target.write_text(target.read_text(encoding="utf-8") + "\nunknown-key: 1\n", encoding="utf-8")
+    with pytest.raises(ruleset.RuleError):
+        ruleset.load_ruleset([rules])

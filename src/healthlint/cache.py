@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 import zlib
 
 from . import __version__
@@ -40,6 +39,8 @@ def code_fingerprint() -> str:
 
 def write_quietly(path: str, data: bytes) -> None:
     """Write a cache file atomically (a temporary file renamed into place), or not at all."""
+    import tempfile
+
     temporary = None
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)

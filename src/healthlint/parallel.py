@@ -13,7 +13,6 @@ from __future__ import annotations
 import collections
 import gc
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 
@@ -40,7 +39,7 @@ def iter_results(linter, files: list[str], options, cache: ResultCache | None = 
     get_linter: Callable = linter if callable(linter) else (lambda: linter)
     run = _Run(get_linter, cache, config, options)
     jobs = max(1, options.jobs)
-    if jobs == 1 or len(files) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs == 1 or len(files) < 2 * jobs or not _can_fork():
         for path in files:
             result = run.cached(path)
             yield result if result is not None else run.finish(run.lint(path))
@@ -48,6 +47,12 @@ def iter_results(linter, files: list[str], options, cache: ResultCache | None = 
         yield from _in_workers(run, files, jobs)
     if cache is not None:
         cache.save()
+
+
+def _can_fork() -> bool:
+    import multiprocessing  # only a run over several files pays for importing it
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 class _Run:
@@ -165,6 +170,8 @@ def _in_workers(run: _Run, files: list[str], jobs: int) -> Iterator[FileResult]:
             # the workers by fork; frozen, the collector never writes to (and so
             # never copies) their pages.
             gc.freeze()
+            import multiprocessing
+
             pool = multiprocessing.get_context("fork").Pool(jobs)
         chunk.future = pool.apply_async(_lint_in_worker, (chunk.paths,))
         chunk = _Chunk()

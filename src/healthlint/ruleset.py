@@ -6,19 +6,19 @@ malformed stops the run with the file, the line and the key.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import string
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
 import regex
 
 from . import yamlsafe
 from .kinds import REGISTRY
-from .cache import cache_home, code_fingerprint, write_quietly
-from .kinds.base import TRUSTED_PATTERNS, Check, OptionError, check_regex
+from .cache import builtin_rules_folder, cache_home, code_fingerprint, write_quietly
+from .kinds.base import TRUSTED_PATTERNS, Check, OptionError, Terms, check_regex
 from .model import BLOCK_KINDS, CATEGORIES, FIX_APPLICABILITIES, SEVERITIES, Example, Reference, Rule
 from .yamlsafe import Located, YamlError
 
@@ -54,7 +54,7 @@ class RuleSet:
 
 
 def builtin_rules_dir() -> Path:
-    return Path(str(resources.files("healthlint") / "rules"))
+    return Path(builtin_rules_folder())
 
 
 def rule_files(folder: Path) -> list[Path]:
@@ -65,6 +65,22 @@ def rule_files(folder: Path) -> list[Path]:
 
 def load_ruleset(extra_dirs=(), include_builtin: bool = True) -> RuleSet:
     folders = ([builtin_rules_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
+    pack = _pack_path(folders)
+    rules = _read_pack(pack)
+    if rules is not None:
+        # Validated by this very code when the pack was written: the patterns
+        # are known to compile, and are compiled when first used.
+        token = TRUSTED_PATTERNS.set(True)
+        try:
+            return RuleSet(rules, tuple(compile_rule(rule) for rule in rules))
+        finally:
+            TRUSTED_PATTERNS.reset(token)
+    ruleset = _load_rule_files(folders)
+    _write_pack(pack, ruleset.rules)
+    return ruleset
+
+
+def _load_rule_files(folders: list[Path]) -> RuleSet:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for folder in folders:
@@ -75,6 +91,83 @@ def load_ruleset(extra_dirs=(), include_builtin: bool = True) -> RuleSet:
             seen[rule.id] = str(path)
             rules = [r for r in rules if r.id != rule.id] + [rule]
     return RuleSet(tuple(rules), tuple(compile_rule(rule) for rule in rules))
+
+
+# ---- the compiled rule pack ----------------------------------------------------------------------------------------
+#
+# Reading and validating the YAML of the built-in pack is most of a one-file
+# run's start-up. The rules it gives are kept in the user's cache folder, as
+# plain data (marshal: reading it back runs no code), in a file named by the
+# digest of this code and of every rule file's path and bytes: any change to
+# either is another file, and a file that does not read back as rules is
+# ignored and rewritten.
+
+_PACK_VERSION = 1
+_RECORDS = {"Rule": Rule, "Reference": Reference, "Example": Example, "Terms": Terms}  # their fields, in order
+_RECORD_TAG = "\0healthlint-record"
+
+
+def _pack_path(folders: list[Path]) -> str:
+    from .cache import rules_fingerprint
+
+    digest = hashlib.sha256(f"{_PACK_VERSION}\0{code_fingerprint()}\0{rules_fingerprint(folders)}".encode())
+    return os.path.join(cache_home(), "packs", digest.hexdigest()[:40] + ".marshal")
+
+
+def _read_pack(path: str) -> tuple[Rule, ...] | None:
+    import marshal
+
+    try:
+        with open(path, "rb") as handle:
+            version, data = marshal.loads(handle.read())
+        if version != _PACK_VERSION:
+            return None
+        rules = tuple(_from_plain(item) for item in data)
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        return None
+    return rules if all(type(rule) is Rule for rule in rules) else None
+
+
+def _write_pack(path: str, rules: tuple[Rule, ...]) -> None:
+    import marshal
+
+    try:
+        data = marshal.dumps((_PACK_VERSION, tuple(_to_plain(rule) for rule in rules)))
+    except (ValueError, TypeError):
+        return  # an option value marshal cannot hold as it is: no pack, the files are read each time
+    write_quietly(path, data)
+
+
+def _to_plain(value):
+    kind = type(value)
+    if kind in (str, int, float, bool, type(None), bytes):
+        return value
+    if kind in (tuple, list):
+        return kind(_to_plain(item) for item in value)
+    if kind is dict:
+        if _RECORD_TAG in value:
+            raise ValueError("a key that marks records")
+        return {_to_plain(key): _to_plain(item) for key, item in value.items()}
+    if kind is frozenset:
+        return frozenset(_to_plain(item) for item in value)
+    name = kind.__name__
+    if _RECORDS.get(name) is kind:
+        names = kind._fields if issubclass(kind, tuple) else [field.name for field in dataclasses.fields(value)]
+        return {_RECORD_TAG: name, "fields": tuple(_to_plain(getattr(value, field)) for field in names)}
+    raise TypeError(f"cannot keep a {name} in the rule pack")
+
+
+def _from_plain(value):
+    kind = type(value)
+    if kind in (tuple, list):
+        return kind(_from_plain(item) for item in value)
+    if kind is dict:
+        if _RECORD_TAG in value:
+            return _RECORDS[value[_RECORD_TAG]](*(_from_plain(item) for item in value["fields"]))
+        return {key: _from_plain(item) for key, item in value.items()}
+    if kind is frozenset:
+        return frozenset(_from_plain(item) for item in value)
+    return value
 
 
 def _overrides(earlier: str, later: str) -> bool:
