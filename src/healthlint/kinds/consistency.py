@@ -246,13 +246,24 @@ class ConsistencyCheck(Check):
                                              and word.lower() not in self.english)
                 for word in shown if not word.islower() and not word.istitle() or _INNER_CAPITAL.search(word)
             )
+        # A hyphenated or spaced form whose closed form the text also holds, and
+        # that _joins would compare: what _hyphen_compares and _spacing_compares
+        # ask of the words' small letters (the capitals are left to _joins).
         joins = False
         if "hyphenation" in self.compare and ("-" in joined or "‐" in joined or "‑" in joined):
-            joins = any(_HYPHENS.sub("", lower) in lowers for lower in _HYPHENATED_WORD.findall(joined_lower))
+            joins = any(self._hyphen_may_compare(lower, lowers) for lower in _HYPHENATED_WORD.findall(joined_lower))
         if not joins and "spacing" in self.compare:
             sequence = list(map(dict(zip(distinct, lowered)).__getitem__, words))
-            joins = bool(lowers.intersection(map(str.__add__, sequence, sequence[1:])))
+            closed = lowers.intersection(map(str.__add__, sequence, sequence[1:]))
+            if closed:  # rare: only then are the pairs looked at one by one
+                joins = any(first + second in closed and self._spacing_compares(first, second)
+                            for first, second in zip(sequence, sequence[1:]))
         return case, joins
+
+    def _hyphen_may_compare(self, lower: str, lowers: set[str]) -> bool:
+        parts = _HYPHENS.split(lower)
+        return len(parts) == 2 and "".join(parts) in lowers and all(part.isalpha() for part in parts) \
+            and not (parts[0] in _MEANINGFUL_PREFIXES and "".join(parts) in self.english)
 
     # ---- capitals ----------------------------------------------------------
 
