@@ -333,6 +333,37 @@ def test_changes_to_the_unsaved_buffer_update_the_diagnostics(client, workspace)
     assert client.diagnostics(uri, version=6) == []
 
 
+def test_edits_above_and_beside_findings_move_them_in_utf16(client, workspace):
+    # Each lint after the first reuses the unchanged blocks' findings and diagnostics, moved
+    # to where the edit put them: every range must be the one of the new text.
+    uri = client.open(workspace / "moves.md", TEXT)
+    client.diagnostics(uri, version=1)
+    text, version = TEXT, 1
+    # (insert before this, what): None is the end of the text.
+    for before, inserted in (("# Café", "Intro 😀 line.\n\n"), ("Crème", "😀 "), ("Intro", "x"),
+                             (None, "\nA wonderberry 😀 and a megadose.\n")):
+        version += 1
+        at = text.index(before) if before else len(text)
+        point = position(text, at)
+        client.change(uri, version, {"range": {"start": point, "end": point}, "text": inserted})
+        text = text[:at] + inserted + text[at:]
+        found = by_rule(client.diagnostics(uri, version=version))
+        count = text.count("wonderberry")
+        assert [d["range"] for d in found["lsp-test-replace"]] == [span_of(text, "wonderberry", n) for n in range(count)]
+        assert [d["range"] for d in found["lsp-test-unsafe"]] == [span_of(text, "megadose", n)
+                                                                 for n in range(text.count("megadose"))]
+        assert found["lsp-test-claim"][0]["range"] == span_of(text, "perfectly harmless")
+    # Take the intro out again: everything moves back up.
+    version += 1
+    intro = len("x" + "Intro 😀 line.\n\n")
+    client.change(uri, version, {"range": {"start": position(text, 0), "end": position(text, intro)}, "text": ""})
+    text = text[intro:]
+    assert text.startswith("# Café")
+    found = by_rule(client.diagnostics(uri, version=version))
+    assert [d["range"] for d in found["lsp-test-replace"]] == [span_of(text, "wonderberry", n)
+                                                              for n in range(text.count("wonderberry"))]
+
+
 def test_code_actions_apply_fixes_by_safety_and_add_a_disable_comment(client, workspace):
     uri = client.open(workspace / "actions.md", TEXT)
     diagnostics = client.diagnostics(uri, version=1)
