@@ -64,7 +64,7 @@ class _Entry:
     row), so that a block that did not move costs nothing.
     """
 
-    __slots__ = ("hits", "placed", "previous", "stamp")
+    __slots__ = ("hits", "placed", "previous", "stamp", "words")
 
     def __init__(self, place: tuple[int, int], findings: dict, run: int) -> None:
         # check index -> ((pattern index, start, end), ...) in the scanner's order, for
@@ -74,6 +74,7 @@ class _Entry:
         self.placed: dict[tuple[int, int], dict[int, tuple[Finding, ...]]] = {place: findings}
         self.previous: dict[tuple[int, int], dict[int, tuple[Finding, ...]]] = {}
         self.stamp = run
+        self.words = None  # the block's Block.words, once found
 
     def findings_at(self, place: tuple[int, int], run: int) -> dict[int, tuple[Finding, ...]]:
         if self.stamp != run:  # first use in this run: forget the places no longer used
@@ -137,6 +138,8 @@ class BlockReuse:
                 placed.append(entry.placed[region_start, region_line])
             else:
                 placed.append(entry.findings_at((region_start, region_line), run))
+                if entry.words is not None:
+                    _carry_words(block, entry.words)
             entries.append(entry)
         self.reused = len(entries) - len(missing)
         if missing:
@@ -172,6 +175,9 @@ class BlockReuse:
                     findings.setdefault((finding.rule, finding.span), finding)
             except Exception as error:  # the full run reports it, with its notice
                 raise _Fallback from error
+        for block, entry in zip(document.blocks, entries):
+            if entry.words is None:
+                entry.words = getattr(block, "__dict__", {}).get("words")
         self._forget_old(len(entries))
         return tuple(sorted(findings.values(), key=lambda f: f.sort_key)), ()
 
@@ -225,6 +231,18 @@ class BlockReuse:
             self._entries = {key: entry for key, entry in self._entries.items() if entry.stamp == current}
 
 
+def _carry_words(block: Block, words) -> None:
+    """Give a new block the words (Block.words, a cached property) its equal found before.
+
+    Block.words depends on the block's text and sentences only, both in the key;
+    the analyses that read it (consistency, readability, spelling) need not find
+    the words of every unchanged block again.
+    """
+    state = getattr(block, "__dict__", None)
+    if state is not None and "words" not in state:
+        state["words"] = words
+
+
 def _block_key(document: Document, block: Block):
     """(key, region start, its 0-based line, region end) of a block.
 
@@ -234,23 +252,29 @@ def _block_key(document: Document, block: Block):
     """
     source_map = block.source_map
     runs = source_map.runs
-    text_length = len(block.text)
-    low = min(source for _, source in runs)
-    high = low
-    for position, (text_start, source_start) in enumerate(runs):
-        text_end = runs[position + 1][0] if position + 1 < len(runs) else text_length
-        high = max(high, source_start + max(text_end - text_start, 1))
-    for _, _, source_end in source_map.stand_ins:
-        high = max(high, source_end)
+    stand_ins = source_map.stand_ins
+    if len(runs) == 1:  # most blocks: one verbatim run
+        low = runs[0][1]
+        high = low + max(len(block.text) - runs[0][0], 1)
+    else:
+        low = min(source for _, source in runs)
+        ends = [source + (end - start) for (start, source), (end, _) in zip(runs, runs[1:])]
+        ends.append(runs[-1][1] + max(len(block.text) - runs[-1][0], 1))
+        high = max(max(ends), low + 1)
+    if stand_ins:
+        high = max(high, max(source_end for _, _, source_end in stand_ins))
     line_starts = document.line_starts
     first_line = bisect_right(line_starts, low) - 1
     last_line = bisect_right(line_starts, high - 1) - 1 if high > low else first_line
     region_start = line_starts[first_line]
     region_end = line_starts[last_line + 1] if last_line + 1 < len(line_starts) else len(document.source)
+    if len(runs) == 1:
+        relative_runs = ((runs[0][0], runs[0][1] - region_start),)
+    else:
+        relative_runs = tuple((text_start, source_start - region_start) for text_start, source_start in runs)
     key = (
-        block.kind, block.level, block.text, block.sentences,
-        tuple((text_start, source_start - region_start) for text_start, source_start in runs),
-        tuple((start, end, source_end - region_start) for start, end, source_end in source_map.stand_ins),
+        block.kind, block.level, block.text, block.sentences, relative_runs,
+        tuple((start, end, source_end - region_start) for start, end, source_end in stand_ins) if stand_ins else (),
         document.source[region_start:region_end],
     )
     return key, region_start, first_line, region_end
