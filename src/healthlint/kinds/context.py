@@ -35,16 +35,19 @@ def sentence_bounds(block: Block, offset: int) -> tuple[int, int]:
     return block.sentences[block.sentence_at(offset)]
 
 
-def in_quotes(block: Block, start: int, end: int) -> bool:
-    sentence_start, sentence_end = sentence_bounds(block, start)
-    for quoted in _QUOTED.finditer(block.text, sentence_start, max(sentence_end, end)):
+def in_quotes(block: Block, start: int, end: int, bounds: tuple[int, int] | None = None) -> bool:
+    sentence_start, sentence_end = bounds or sentence_bounds(block, start)
+    text = block.text
+    if not ('"' in text or "“" in text or "«" in text or "„" in text):
+        return False  # nothing _QUOTED could match: each of its matches starts with one of these
+    for quoted in _QUOTED.finditer(text, sentence_start, max(sentence_end, end)):
         if quoted.start() < start and end < quoted.end():
             return True
     return False
 
 
-def negated(block: Block, start: int) -> bool:
-    sentence_start, _ = sentence_bounds(block, start)
+def negated(block: Block, start: int, bounds: tuple[int, int] | None = None) -> bool:
+    sentence_start, _ = bounds or sentence_bounds(block, start)
     return bool(_NEGATED.search(block.text, sentence_start, start))
 
 

@@ -78,11 +78,12 @@ def accepts(check: Check, document: Document, hit: Hit) -> bool:
     block, start, end = hit.block, hit.start, hit.end
     if not in_scope(rule.scope, block.kind):
         return False
-    if "document" not in rule.scope and "paragraph" not in rule.scope and context.crosses_sentence(block, start, end):
+    bounds = context.sentence_bounds(block, start)  # the three tests below share it
+    if "document" not in rule.scope and "paragraph" not in rule.scope and end > bounds[1]:
+        return False  # crosses the end of its sentence
+    if check.skip_quoted and context.in_quotes(block, start, end, bounds):
         return False
-    if check.skip_quoted and context.in_quotes(block, start, end):
-        return False
-    if check.skip_negated and context.negated(block, start):
+    if check.skip_negated and context.negated(block, start, bounds):
         return False
     exceptions = getattr(check, "exceptions", None)
     if exceptions is not None:
@@ -97,10 +98,18 @@ TEXT_SCOPES = ("document", "sentence")
 
 
 def in_scope(scope: tuple[str, ...], block_kind: str) -> bool:
+    try:
+        return _IN_SCOPE[scope, block_kind]  # asked for every hit: answered once per pair
+    except KeyError:
+        pass
     kinds = [s for s in scope if s not in TEXT_SCOPES]
-    if block_kind == "blockquote" and "paragraph" in kinds:
-        return True
-    return not kinds or block_kind in kinds
+    answer = block_kind == "blockquote" and "paragraph" in kinds or not kinds or block_kind in kinds
+    if len(_IN_SCOPE) < 10_000:
+        _IN_SCOPE[scope, block_kind] = answer
+    return answer
+
+
+_IN_SCOPE: dict[tuple[tuple[str, ...], str], bool] = {}
 
 
 def compile(rule: Rule) -> PatternCheck:
