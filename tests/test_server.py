@@ -583,3 +583,60 @@ def test_disable_comment_goes_above_with_the_container_prefix_and_in_front_matte
     html = "<ul>\n    <li>wonderberry</li>\n</ul>\n"
     edit = disable_comment_edit(LineIndex(html), finding_at(html, "wonderberry"), "html")
     assert edit.new_text == "    <!-- healthlint-disable-next-line lsp-test-replace -->\n"
+
+
+def test_changes_during_a_lint_are_linted_together_as_soon_as_it_ends(monkeypatch):
+    # In process, with a lint that takes 200 ms: a change is linted at once; the changes that
+    # come while it runs make one lint of the newest text, started as soon as it ends; only
+    # the newest text's findings are published.
+    import asyncio
+
+    from lsprotocol import types
+
+    from healthlint.server import LineIndex, _Linted, create_server
+
+    server = create_server()
+    linted, published = [], []
+
+    def slow_lint(document, text, revision, version):
+        started = time.monotonic()
+        time.sleep(0.2)
+        linted.append((version, text, started, time.monotonic()))
+        return _Linted(revision, version, (), (), LineIndex(text), None)
+
+    monkeypatch.setattr(server, "_lint_sync", slow_lint)
+    monkeypatch.setattr(server, "_publish", lambda uri, diagnostics, version: published.append(version))
+    uri = "file:///nowhere/notes.md"
+
+    def change(version, text):
+        server.did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+    async def until_published(version):
+        for _ in range(200):
+            if version in published:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"version {version} never published: {published}")
+
+    async def scenario():
+        server.did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+            uri=uri, language_id="markdown", version=1, text="One.\n")))
+        await until_published(1)
+        sent = time.monotonic()
+        change(2, "Two.\n")
+        await asyncio.sleep(0.05)
+        change(3, "Three.\n")
+        await asyncio.sleep(0.05)
+        change(4, "Four.\n")
+        await until_published(4)
+        return sent
+
+    sent = asyncio.run(scenario())
+    server._lint_pool.shutdown(wait=True)
+    assert [version for version, *_ in linted] == [1, 2, 4]
+    assert published == [1, 4]  # version 2's findings were stale when its lint ended
+    (_, _, two_started, two_ended), (_, text, four_started, _) = linted[1], linted[2]
+    assert two_started - sent < 0.1  # at once, no quiet period
+    assert text == "Four.\n" and four_started - two_ended < 0.1  # as soon as the running lint ended

@@ -126,16 +126,17 @@ class BlockReuse:
         run = self._run
         entries: list[_Entry] = []
         placed: list[dict] = []
-        missing = []
+        missing = []  # blocks not seen before: (block, entry, its findings, key, region start, region end)
         known = self._entries
         line_starts = document.line_starts
         for block in document.blocks:
             key, region_start, region_line, region_end = _block_key(document, block)
             entry = known.get(key)
             if entry is None:
-                entry = _Entry((region_start, region_line), {}, run)
-                missing.append((block, entry, key, region_start, region_end))
-                placed.append(entry.placed[region_start, region_line])
+                block_findings: dict[int, tuple[Finding, ...]] = {}  # _fill fills it
+                entry = _Entry((region_start, region_line), block_findings, run)
+                missing.append((block, entry, block_findings, key, region_start, region_end))
+                placed.append(block_findings)
             else:
                 placed.append(entry.findings_at((region_start, region_line), run))
                 if entry.words is not None:
@@ -196,7 +197,7 @@ class BlockReuse:
             for hit in check_hits:
                 by_block[id(hit.block)].setdefault(index, []).append(hit)
         local = [(index, how) for index, how in enumerate(locality) if how is not None]
-        for block, entry, key, region_start, region_end in missing:
+        for block, entry, block_findings, key, region_start, region_end in missing:
             block_hits = by_block[id(block)]
             entry.hits = {index: tuple((hit.pattern, hit.start, hit.end) for hit in found)
                           for index, found in block_hits.items() if locality[index] is None}
@@ -214,7 +215,7 @@ class BlockReuse:
                 except Exception as error:  # the full run reports it, with its notice
                     raise _Fallback from error
                 if results:
-                    entry.placed[next(iter(entry.placed))][index] = results
+                    block_findings[index] = results
                     storable = storable and all(_within(finding, region_start, region_end)
                                                 for finding in results)
             if storable:
