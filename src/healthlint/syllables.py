@@ -73,7 +73,10 @@ def syllables(word: str) -> int:
 
     Numbers are not words here: the caller decides how they read.
     """
-    parts = [part for part in _NOT_LETTER.split(word.lower().replace("'", "").replace("’", "")) if part]
+    lowered = word.lower()
+    if lowered.isascii() and lowered.isalpha():
+        return _count(lowered)  # one part, a-z only: most words
+    parts = [part for part in _NOT_LETTER.split(lowered.replace("'", "").replace("’", "")) if part]
     return sum(_count(part) for part in parts)
 
 

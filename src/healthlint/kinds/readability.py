@@ -67,11 +67,12 @@ class Counts:
 
 
 def word_syllables(word: str) -> int:
-    if _INITIALISM.fullmatch(word):
+    if 2 <= len(word) <= 4 and _INITIALISM.fullmatch(word):
         return len(word) + 2 * word.count("W")  # F-D-A; W is "double-u"
     count = syllables(word)
-    for digits in _DIGITS.findall(word):
-        count += min(len(digits), 3)
+    if not (word.isascii() and word.isalpha()):  # else no digits: most words
+        for digits in _DIGITS.findall(word):
+            count += min(len(digits), 3)
     return max(count, 1)
 
 
