@@ -5,6 +5,7 @@ configuration or rule error (or a file that could not be linted).
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -69,6 +70,10 @@ def check(paths, output_format, select, ignore, fail_on, extra_rules, stdin_file
     """Lint files and folders (.md, .markdown, .txt, .html, .htm), or '-' for standard input."""
     from .check import CheckOptions, UsageError, run_check
 
+    # A document's analyses make many long-lived objects: with the default
+    # thresholds the cycle collector ran every 700 allocations and took about
+    # a fifth of the CPU time of a run (1 MB file and 150 articles, measured).
+    gc.set_threshold(20_000, 10, 10)
     if unsafe_fixes and not (fix or diff):
         raise click.UsageError("--unsafe-fixes goes with --fix or --diff")
     options = CheckOptions(
