@@ -53,6 +53,10 @@ _WORD_WINDOW = 64
 
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Return (start, end) offsets of the sentences of `text`, trimmed of white space."""
+    if "." not in text and "!" not in text and "?" not in text:
+        # No sentence end inside (headings, list items, cells): the trimmed text, if any.
+        span = _trim(text, 0, len(text))
+        return (span,) if span[1] > span[0] else ()
     spans = []
     start = 0
     for candidate in _CANDIDATE.finditer(text):
@@ -90,8 +94,7 @@ def _period_ends_sentence(text: str, candidate) -> bool:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    piece = text[start:end]
+    kept = piece.lstrip()  # str.strip drops exactly the characters str.isspace accepts
+    start += len(piece) - len(kept)
+    return start, start + len(kept.rstrip())
