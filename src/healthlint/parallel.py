@@ -165,7 +165,9 @@ def _in_workers(run: _Run, files: list[str], jobs: int) -> Iterator[FileResult]:
     def submit():
         nonlocal pool, in_flight, chunk
         if pool is None:
-            _worker_state.update(linter=run.get_linter(), unused=run.unused, keep_source=run.keep_source)
+            linter = run.get_linter()
+            _warm_up(linter)
+            _worker_state.update(linter=linter, unused=run.unused, keep_source=run.keep_source)
             # The loaded rules, word lists and compiled patterns are shared with
             # the workers by fork; frozen, the collector never writes to (and so
             # never copies) their pages.
@@ -221,6 +223,18 @@ def _in_workers(run: _Run, files: list[str], jobs: int) -> Iterator[FileResult]:
             pool.join()
             _worker_state.clear()
             gc.unfreeze()
+
+
+def _warm_up(linter) -> None:
+    """Lint the rules' own examples once before forking: the patterns, word
+    lists and indexes built at first use are then built once, here, and shared
+    by the workers, instead of once in each."""
+    examples = [example.text for rule in linter.main_ruleset.rules for example in rule.bad_examples]
+    try:
+        linter.lint_text("\n\n".join(examples), "warm-up.md")
+        linter.lint_text("\n\n".join(examples), "warm-up.txt")
+    except Exception:  # noqa: BLE001 - only a head start; the real files report their own failures
+        pass
 
 
 class _Chunk:
