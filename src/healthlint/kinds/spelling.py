@@ -34,6 +34,7 @@ it with `terms`.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Iterable
 
@@ -123,10 +124,11 @@ class Vocabulary:
         best: dict[str, int] = {}
         # The keys both have, found in C; the order they come in does not matter,
         # since a tie between two terms gives no answer.
-        # Two deletions can only reach a term allowed two edits (long_term letters or
-        # more) from a word at most two letters shorter; a term allowed one shares
-        # a one-deletion key with every word one edit away.
-        depth = 2 if len(word) >= self.long_term - 2 else 1
+        # A term allowed one edit shares a key of at most one deletion with every
+        # word one edit away. A term allowed two (long_term letters or more) is
+        # indexed under keys of long_term - 2 letters or more, which a word
+        # reaches with two deletions only when it has long_term letters itself.
+        depth = 2 if len(word) >= self.long_term else 1
         for key in index.keys() & _deletions(word, depth):
             for term in index[key]:
                 if term in best or term[0] != word[0]:
@@ -254,22 +256,26 @@ class SpellingCheck(Check):
         self.allowed = frozenset(word.lower() for word in rule.option("allow"))
         self.exceptions = Terms(rule.exceptions).compiled()
         self._verdicts: dict[str, tuple[str, int] | None] = {}
+        self._long_enough = min_length.__le__  # a token this long may be a suspect
         self._clean_tokens: set[str] = set()
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
-        suspicious = self._suspicious
-        for block in document.blocks:
-            if not in_scope(self.rule.scope, block.kind):
+        blocks = [block for block in document.blocks if in_scope(self.rule.scope, block.kind)]
+        # Nearly every word is known: judge each distinct word form of the
+        # document once (cached across documents), and walk positions only in
+        # the rare block that holds a suspect. Words shorter than min_length
+        # are never suspects, and are dropped unseen.
+        unseen = set().union(*[block.words.all for block in blocks])  # _TOKEN's words, shared
+        unseen -= self._clean_tokens  # in C: most words were judged before
+        unseen = list(unseen)
+        unseen = compress(unseen, map(self._long_enough, map(len, unseen)))
+        suspects = set(filter(self._suspicious, unseen))
+        if not suspects:
+            return
+        for block in blocks:
+            if suspects.isdisjoint(block.words.all):
                 continue
             text = block.text
-            # Nearly every word is known: judge each distinct word form once
-            # (cached across documents), and walk positions only in the rare
-            # block that holds a suspect.
-            unseen = set(block.words.all)  # _TOKEN's words, found once for every analysis
-            unseen -= self._clean_tokens  # in C: most words were judged before
-            suspects = {token for token in unseen if suspicious(token)}
-            if not suspects:
-                continue
             for token in _TOKEN.finditer(text):
                 if token.group() not in suspects:
                     continue
