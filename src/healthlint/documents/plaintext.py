@@ -7,6 +7,9 @@ punctuation, standing alone, is a heading.
 """
 from __future__ import annotations
 
+from itertools import accumulate, count
+from operator import add
+
 import regex
 
 from ..model import Block
@@ -23,6 +26,12 @@ _HEADING_MAX_CHARS = 150
 
 def _lines(source: str) -> list[tuple[str, int]]:
     """(line text without its line end, offset of its first character)."""
+    if "\r" not in source:
+        # Only LF: split in C; line i starts after the lines before it and their i line ends.
+        parts = source.split("\n")
+        if len(parts) > 1 and not parts[-1]:
+            parts.pop()  # the text's final line end opens no line
+        return list(zip(parts, map(add, accumulate(map(len, parts), initial=0), count())))
     lines = []
     for match in _LINE.finditer(source):
         if match.start() == len(source) and lines:
