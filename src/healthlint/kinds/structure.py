@@ -27,6 +27,7 @@ the real headings are not duplicates of it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from operator import attrgetter
 from typing import Iterable
 
 import regex
@@ -49,6 +50,7 @@ _LEAD_IN_ENDINGS = frozenset(
     "are is include includes including by of to and or with for the a an as such following these if that when"
     .split()
 )
+_INDEX = attrgetter("index")
 _LONGEST_TOC = 60  # headings; bounds the work on a text made of nothing but short lines
 
 
@@ -81,6 +83,19 @@ def table_of_contents(blocks: tuple[Block, ...]) -> set[int]:
         run.append((position, key))
     close_run()
     return toc
+
+
+_last_contents: tuple[object, frozenset[int]] = (None, frozenset())
+
+
+def _contents_of(blocks: tuple[Block, ...]) -> frozenset[int]:
+    """table_of_contents, kept for the last document: two rules ask for it."""
+    global _last_contents
+    cached_blocks, contents = _last_contents
+    if cached_blocks is not blocks:
+        contents = frozenset(table_of_contents(blocks))
+        _last_contents = (blocks, contents)  # holds the blocks: their id cannot be reused meanwhile
+    return contents
 
 
 def _lead_in(blocks: tuple[Block, ...], position: int) -> bool:
@@ -144,10 +159,10 @@ class StructureCheck(Check):
         return self.finding(document.span(heading, 0, len(text)), text, fields=fields, related=related)
 
     def _empty_sections(self, document, blocks, headings) -> Iterable[Finding]:
-        skip = table_of_contents(blocks)
+        skip = _contents_of(blocks)
         plain = document.format == "text"
         if plain:
-            skip |= unmarked_lists(blocks)
+            skip = skip | unmarked_lists(blocks)
         for position, block in enumerate(blocks):
             if block.kind != "heading" or block.index in skip:
                 continue
@@ -163,7 +178,7 @@ class StructureCheck(Check):
                 yield self._heading_finding(document, block, {"level": block.level})
 
     def _duplicates(self, document, blocks, headings) -> Iterable[Finding]:
-        toc = table_of_contents(blocks)
+        toc = _contents_of(blocks)
         first_seen: dict[tuple, Block] = {}
         parents: list[Block] = []  # the open headings, shallowest first
         for heading in headings:
@@ -200,7 +215,7 @@ class StructureCheck(Check):
 
 def _ordered(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """Blocks in document order; parsers number them so, this only makes sure."""
-    if all(block.index == number for number, block in enumerate(blocks)):
+    if list(map(_INDEX, blocks)) == list(range(len(blocks))):
         return blocks
     return tuple(sorted(blocks, key=lambda block: block.index))
 
