@@ -248,3 +248,28 @@ def test_a_rule_file_that_does_not_load_is_reported_with_a_pack_present(tmp_path
     target.write_text(target.read_text(encoding="utf-8") + "\nunknown-key: 1\n", encoding="utf-8")
     with pytest.raises(ruleset.RuleError):
         ruleset.load_ruleset([rules])
+
+
+def test_concurrent_runs_leave_a_usable_cache(tmp_path):
+    """Each run writes the whole index to a temporary file and renames it into
+    place: runs that finish together never leave half an index."""
+    _corpus(tmp_path, 30)
+    expected = _check(tmp_path, cache=False).stdout
+    command = [sys.executable, "-m", "healthlint", "check", "--format", "json", "--isolated", "--rules", FIXTURE_RULES,
+               "--select", "test-wonder-claim", "--jobs", "1", str(tmp_path)]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    outputs = [run.communicate()[0] for run in runs]
+    assert outputs == [expected] * 3
+    assert _check(tmp_path, cache=True).stdout == expected
+    assert not list((tmp_path / ".healthlint_cache").glob("*.tmp"))
+
+
+def test_the_old_cache_layout_is_removed(tmp_path):
+    old = tmp_path / ".healthlint_cache" / "ab"
+    old.mkdir(parents=True)
+    (old / "cdef.json").write_text("[]", encoding="utf-8")
+    _corpus(tmp_path, 3)
+    _check(tmp_path, cache=True)
+    assert not old.exists()
+    assert list((tmp_path / ".healthlint_cache").glob("results-*.index"))

@@ -197,6 +197,8 @@ class ResultCache:
             pass
 
     def _forget_old_indexes(self) -> None:
+        import shutil
+        import string
         import time
 
         with contextlib.suppress(OSError):
@@ -205,6 +207,8 @@ class ResultCache:
                     with contextlib.suppress(OSError):
                         if time.time() - entry.stat().st_mtime > _FORGET_SECONDS:
                             os.unlink(entry.path)
+                elif len(entry.name) == 2 and set(entry.name) <= set(string.hexdigits) and entry.is_dir():
+                    shutil.rmtree(entry.path, ignore_errors=True)  # a JSON file per result: the old cache
 
 
 def _stat_key(info) -> tuple:
