@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Optional
 
 SEVERITIES = ("info", "warning", "error")
@@ -86,6 +85,25 @@ class SourceMap:
         return self.to_source(start), source_end
 
 
+class _kept:
+    """functools.cached_property without its lock (Python < 3.12 takes one on
+    every first use, which costs more than most blocks' words): the value is
+    computed on first use and stored in the instance's __dict__, where later
+    lookups find it before this descriptor. A frozen dataclass refuses
+    setattr, not __dict__."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class Block:
     """A unit of prose: heading, paragraph, list item... with markup removed."""
@@ -103,7 +121,7 @@ class Block:
         # before the offset is found by bisecting on (offset, +inf).
         return max(bisect_right(self.sentences, (offset, float("inf"))) - 1, 0)
 
-    @cached_property
+    @_kept
     def words(self):
         """The block's words and how many each sentence holds (documents/words.py):
         found on first use and kept, so that the analyses share one pass."""
