@@ -277,7 +277,7 @@ class OpenDocument:
     lint_seconds: float = 0.0  # how long the last lint of this document took
     settled: bool = False  # _settle_memory ran after its first lint
     linted: "_Linted | None" = None
-    # id(finding) -> (finding, its diagnostic) of the last lint, and the (encoding, BOM shift) they were
+    # id(finding) -> (finding, its diagnostic, its text) of the last lint, and the (encoding, BOM shift) they were
     # made for: an edit leaves most findings the very same objects (incremental.py). Lint thread only.
     made: dict = field(default_factory=dict)
     made_for: tuple = ()
@@ -488,18 +488,26 @@ class HealthlintServer(LanguageServer):
     def _diagnostics(self, document: OpenDocument, findings, index: LineIndex, shift: int) -> tuple:
         """The findings as diagnostics, reusing those of the findings the last lint gave too.
 
-        A finding object that comes back is one of a block that neither changed nor
-        moved (incremental.py), so its lines and therefore its LSP range are the same.
+        A finding object that comes back is mostly one of a block that neither
+        changed nor moved (incremental.py). Its diagnostic is reused only when the
+        text from the start of its first line to its end is also the same, which is
+        all its LSP range depends on (findings that point elsewhere too are made anew).
         """
         made = document.made if document.made_for == (index.encoding, shift) else {}
+        text, starts = index.text, index.starts
         now, diagnostics = {}, []
         for finding in findings:
+            span = finding.span
             known = made.get(id(finding))
-            if known is not None and known[0] is finding:
-                found = known[1]
+            if finding.related or not 0 < span.line <= len(starts):
+                found, seen = diagnostic(finding, index, document.uri, shift), None
             else:
-                found = diagnostic(finding, index, document.uri, shift)
-            now[id(finding)] = (finding, found)
+                seen = text[starts[span.line - 1] : span.end_offset + shift]
+                if known is not None and known[0] is finding and known[2] == seen:
+                    found = known[1]
+                else:
+                    found = diagnostic(finding, index, document.uri, shift)
+            now[id(finding)] = (finding, found, seen)
             diagnostics.append(found)
         document.made, document.made_for = now, (index.encoding, shift)
         return tuple(diagnostics)
