@@ -163,10 +163,10 @@ def test_a_recently_written_file_is_hashed_again(tmp_path):
 def test_a_damaged_index_is_an_empty_cache(tmp_path):
     _corpus(tmp_path, 5)
     expected = _check(tmp_path, cache=True).stdout
-    for index in (tmp_path / ".healthlint_cache").glob("results-*.index"):
+    for index in (tmp_path / ".healthlint_cache").glob("results-*/*.index"):
         index.write_bytes(index.read_bytes()[:100])
     assert _check(tmp_path, cache=True).stdout == expected
-    for index in (tmp_path / ".healthlint_cache").glob("results-*.index"):
+    for index in (tmp_path / ".healthlint_cache").glob("results-*/*.index"):
         index.write_bytes(b"\xff" * 50)
     assert _check(tmp_path, cache=True).stdout == expected
 
@@ -272,4 +272,27 @@ def test_the_old_cache_layout_is_removed(tmp_path):
     _corpus(tmp_path, 3)
     _check(tmp_path, cache=True)
     assert not old.exists()
-    assert list((tmp_path / ".healthlint_cache").glob("results-*.index"))
+    assert list((tmp_path / ".healthlint_cache").glob("results-*/*.index"))
+
+
+def test_a_run_over_one_file_rewrites_one_index(tmp_path):
+    paths = _corpus(tmp_path, 40)
+    for path in paths:
+        _age(path)
+    _check(tmp_path, cache=True)
+    indexes = sorted((tmp_path / ".healthlint_cache").glob("results-*/*.index"))
+    assert len(indexes) > 4
+    before = {index: index.stat().st_mtime_ns for index in indexes}
+    paths[5].write_text("A new first line.\n\n" + paths[5].read_text(encoding="utf-8"), encoding="utf-8")
+    options = CheckOptions(paths=(str(paths[5]),), output_format="json", isolated=True, jobs=1,
+                           extra_rules=(FIXTURE_RULES,), select=("test-wonder-claim",))
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        one = run_check(options).stdout
+    finally:
+        os.chdir(old)
+    assert '"line": 5' in one  # the claim moved down two lines
+    rewritten = [index for index in indexes if index.stat().st_mtime_ns != before[index]]
+    assert len(rewritten) == 1
+    assert _check(tmp_path, cache=True).stdout == _check(tmp_path, cache=False).stdout

@@ -316,7 +316,7 @@ def test_cache_reuses_results_and_notices_changes(tmp_path):
     path.write_text("A wonderpill.\n", encoding="utf-8")
     args = ("check", "--format", "json", "--rules", FIXTURE_RULES, "--select", "test-wonder-claim", str(path))
     first = run(*args, cwd=tmp_path)
-    assert list((tmp_path / ".healthlint_cache").glob("results-*.index"))
+    assert list((tmp_path / ".healthlint_cache").glob("results-*/*.index"))
     assert run(*args, cwd=tmp_path) == first
     path.write_text("No claim here.\n", encoding="utf-8")
     assert json_findings(run(*args, cwd=tmp_path)[1]) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import zlib
 
 from . import __version__
 
@@ -83,14 +84,14 @@ def builtin_rules_folder() -> str:
 
 # ---- the result cache ---------------------------------------------------------------------------------------------
 
-RESULTS_VERSION = 3
+RESULTS_VERSION = 4
 _STALE_SECONDS = 2.0  # a file changed this recently may change again within the same timestamp tick
 _FORGET_SECONDS = 30 * 24 * 3600  # index files of other configurations unused this long are removed
 
 
 class ResultCache:
-    """Each file's findings, kept under its content, in one index file per run
-    configuration (`run_key`: healthlint's code, the rule files, the
+    """Each file's findings, kept under its content, in a folder of index files
+    per run configuration (`run_key`: healthlint's code, the rule files, the
     configuration and the options).
 
     The content digest decides: an entry is found by the SHA-256 of the file's
@@ -98,40 +99,42 @@ class ResultCache:
     inode and device are those recorded when it was last read, more than two
     seconds after it was last written, is taken to have the same digest
     without reading it again: a write changes the change time (ctime), which
-    no program can set back. The index is read once, written once at the end
-    (a temporary file renamed into place, so concurrent runs never see half of
+    no program can set back.
+
+    The paths are spread over 16 index files by a hash of the path, so that a
+    run over one file reads and writes one sixteenth of a site's cache. Each
+    index is read when first needed, written once at the end if it changed (a
+    temporary file renamed into place, so concurrent runs never see half of
     one: the last to finish wins) and holds only what some known path refers to.
     """
 
     def __init__(self, folder: str, run_key: str):
         self.folder = folder
         self.run_key = run_key
-        self.path = os.path.join(folder, f"results-{run_key[:32]}.index")
-        self.records: dict[str, tuple] = {}  # path: (stat, digest, entry key, notices)
-        self.entries: dict[bytes, bytes] = {}  # entry key: marshalled findings
-        self.changed = False
-        self.existed = self._load()
-        self._seen: set[str] = set()
+        self.home = os.path.join(folder, f"results-{run_key[:32]}")
+        # Written only after a run that loaded and validated these very rules
+        # and settings (check.py relies on it to load them lazily).
+        self.existed = os.path.isdir(self.home)
+        self._shards: dict[int, _Shard] = {}
 
-    def _load(self) -> bool:
-        import marshal
-
-        try:
-            with open(self.path, "rb") as handle:
-                version, run_key, records, entries = marshal.loads(handle.read())
-            if version != RESULTS_VERSION or run_key != self.run_key or not isinstance(records, dict) \
-                    or not isinstance(entries, dict):
-                return False
-        except (OSError, ValueError, EOFError, TypeError):
-            return False  # no index, or a damaged one: the same as an empty cache
-        self.records, self.entries = records, entries
-        return True
+    def _shard(self, path: str) -> _Shard:
+        number = zlib.crc32(path.encode("utf-8", "surrogateescape")) % _SHARDS
+        shard = self._shards.get(number)
+        if shard is None:
+            shard = self._shards[number] = _Shard(os.path.join(self.home, f"{number:02x}.index"), self.run_key,
+                                                   self.existed)
+        return shard
 
     # -- looking up
 
+    def has_entries(self, path: str) -> bool:
+        """Whether anything is cached where `path` would be: if not, there is no need to read it to look it up."""
+        return bool(self._shard(path).entries)
+
     def recall(self, path: str) -> tuple[tuple, tuple[str, ...]] | None:
         """Findings (as stored) and decoding notices of a file unchanged since it was recorded, without reading it."""
-        record = self.records.get(path)
+        shard = self._shard(path)
+        record = shard.records.get(path)
         if record is None or record[0] is None:
             return None
         try:
@@ -140,17 +143,17 @@ class ResultCache:
             return None
         if record[0] != _stat_key(info):
             return None
-        payload = self.entries.get(record[2])
+        payload = shard.entries.get(record[2])
         if payload is None:
             return None
         findings = _loads(payload)
         if findings is None:
             return None
-        self._seen.add(path)
+        shard.seen.add(path)
         return findings, record[3]
 
-    def get(self, entry_key: bytes):
-        payload = self.entries.get(entry_key)
+    def get(self, path: str, entry_key: bytes):
+        payload = self._shard(path).entries.get(entry_key)
         return None if payload is None else _loads(payload)
 
     # -- recording
@@ -160,36 +163,32 @@ class ResultCache:
         """Record what was read of `path` (its stat when safe to trust), and its findings when given."""
         import time
 
+        shard = self._shard(path)
         trusted = info is not None and time.time() - info.st_mtime > _STALE_SECONDS
         record = (_stat_key(info) if trusted else None, digest, entry_key, tuple(notices))
-        self._seen.add(path)
-        if self.records.get(path) != record:
-            self.records[path] = record
-            self.changed = True
-        if findings is not None and entry_key not in self.entries:
-            self.entries[entry_key] = _dumps(findings)
-            self.changed = True
+        shard.seen.add(path)
+        if shard.records.get(path) != record:
+            shard.records[path] = record
+            shard.changed = True
+        if findings is not None and entry_key not in shard.entries:
+            shard.entries[entry_key] = _dumps(findings)
+            shard.changed = True
 
     def save(self) -> None:
-        import marshal
-
-        if not self.changed:
+        changed = [shard for shard in self._shards.values() if shard.changed]
+        if not changed:
+            if self.existed:
+                with contextlib.suppress(OSError):
+                    os.utime(self.home)  # in use: not one to forget
             return
-        records = {path: record for path, record in self.records.items()
-                   if path in self._seen or os.path.lexists(path)}
-        wanted = {record[2] for record in records.values()}
-        entries = {key: payload for key, payload in self.entries.items() if key in wanted}
-        try:
-            data = marshal.dumps((RESULTS_VERSION, self.run_key, records, entries))
-        except ValueError:
-            return  # something marshal cannot hold (it cannot happen for findings): no cache
         self._prepare_folder()
-        write_quietly(self.path, data)
+        for shard in changed:
+            shard.save()
         self._forget_old_indexes()
 
     def _prepare_folder(self) -> None:
         try:
-            os.makedirs(self.folder, exist_ok=True)
+            os.makedirs(self.home, exist_ok=True)
             ignore = os.path.join(self.folder, ".gitignore")
             if not os.path.exists(ignore):
                 write_quietly(ignore, b"*\n")
@@ -197,18 +196,65 @@ class ResultCache:
             pass
 
     def _forget_old_indexes(self) -> None:
+        """Remove the caches of other configurations unused for 30 days, and the old layout."""
         import shutil
         import string
         import time
 
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.folder):
-                if entry.name.startswith("results-") and entry.name.endswith(".index") and entry.path != self.path:
+                if entry.name.startswith("results-") and entry.path != self.home:
                     with contextlib.suppress(OSError):
-                        if time.time() - entry.stat().st_mtime > _FORGET_SECONDS:
-                            os.unlink(entry.path)
+                        if time.time() - entry.stat().st_mtime > _FORGET_SECONDS or entry.name.endswith(".index"):
+                            if entry.is_dir():
+                                shutil.rmtree(entry.path, ignore_errors=True)
+                            else:
+                                os.unlink(entry.path)
                 elif len(entry.name) == 2 and set(entry.name) <= set(string.hexdigits) and entry.is_dir():
                     shutil.rmtree(entry.path, ignore_errors=True)  # a JSON file per result: the old cache
+
+
+_SHARDS = 16
+
+
+class _Shard:
+    """One index file: records of paths, and the entries they refer to."""
+
+    def __init__(self, path: str, run_key: str, exists: bool):
+        self.path = path
+        self.run_key = run_key
+        self.records: dict[str, tuple] = {}  # path: (stat, digest, entry key, notices)
+        self.entries: dict[bytes, bytes] = {}  # entry key: marshalled findings
+        self.changed = False
+        self.seen: set[str] = set()
+        if exists:
+            self._load()
+
+    def _load(self) -> None:
+        import marshal
+
+        try:
+            with open(self.path, "rb") as handle:
+                version, run_key, records, entries = marshal.loads(handle.read())
+            if version != RESULTS_VERSION or run_key != self.run_key or not isinstance(records, dict) \
+                    or not isinstance(entries, dict):
+                return
+        except (OSError, ValueError, EOFError, TypeError):
+            return  # no index, or a damaged one: the same as an empty cache
+        self.records, self.entries = records, entries
+
+    def save(self) -> None:
+        import marshal
+
+        records = {path: record for path, record in self.records.items()
+                   if path in self.seen or os.path.lexists(path)}
+        wanted = {record[2] for record in records.values()}
+        entries = {key: payload for key, payload in self.entries.items() if key in wanted}
+        try:
+            data = marshal.dumps((RESULTS_VERSION, self.run_key, records, entries))
+        except ValueError:
+            return  # something marshal cannot hold (it cannot happen for findings): no cache
+        write_quietly(self.path, data)
 
 
 def _stat_key(info) -> tuple:

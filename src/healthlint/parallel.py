@@ -76,14 +76,14 @@ class _Run:
             if self.keep_source and findings:
                 source = _source_of(path)
             return FileResult(path, findings, notices, source)
-        if not cache.entries:
-            return None  # an empty cache: read the file once, to lint it
+        if not cache.has_entries(path):
+            return None  # nothing cached near it: read the file once, to lint it
         raw, notices, info = read_file(path)
         if raw is None:
             return None  # linting it reports why
         digest = hashlib.sha256(raw).digest()
         key = self.entry_key(path, digest)
-        findings = cache.get(key)
+        findings = cache.get(path, key)
         if findings is None:
             return None
         source = decode(raw, path)
