@@ -159,8 +159,9 @@ class ResultCache:
     # -- recording
 
     def remember(self, path: str, info, digest: bytes, entry_key: bytes, notices: tuple[str, ...],
-                 findings=None) -> None:
-        """Record what was read of `path` (its stat when safe to trust), and its findings when given."""
+                 findings=None, packed: bytes | None = None) -> None:
+        """Record what was read of `path` (its stat when safe to trust), and its findings when given
+        (`packed`: the same findings as pack_findings gives them)."""
         import time
 
         shard = self._shard(path)
@@ -171,7 +172,7 @@ class ResultCache:
             shard.records[path] = record
             shard.changed = True
         if findings is not None and entry_key not in shard.entries:
-            shard.entries[entry_key] = _dumps(findings)
+            shard.entries[entry_key] = packed if packed is not None else _dumps(findings)
             shard.changed = True
 
     def save(self) -> None:
@@ -305,3 +306,12 @@ def _findings(payload: bytes) -> tuple:
         findings.append(Finding(rule, category, severity, message, Span(*span), match, suggestions, fix, link,
                                 tuple(Span(*s) for s in related)))
     return tuple(findings)
+
+
+def pack_findings(findings) -> bytes:
+    """Findings as plain data (marshal), as the cache keeps them; ValueError if something cannot be."""
+    return _dumps(findings)
+
+
+def unpack_findings(payload: bytes) -> tuple:
+    return _findings(payload)

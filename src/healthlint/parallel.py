@@ -16,7 +16,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 
-from .cache import ResultCache, entry_key
+from .cache import ResultCache, entry_key, pack_findings, unpack_findings
 from .files import decode, read_file
 from .model import FileResult
 
@@ -110,11 +110,11 @@ class _Run:
 
     def finish(self, linted: tuple) -> FileResult:
         """Record a freshly linted file in the cache; its result."""
-        result, digest, info, notices = linted
+        result, digest, info, notices, *packed = linted
         if self.cache is not None and digest is not None:
             clean = result.errors == notices  # a rule that failed or ran out of time is tried again next run
             self.cache.remember(result.path, info, digest, self.entry_key(result.path, digest), notices,
-                                result.findings if clean else None)
+                                result.findings if clean else None, packed[0] if clean and packed else None)
         return result
 
 
@@ -194,7 +194,7 @@ def _in_workers(run: _Run, files: list[str], jobs: int) -> Iterator[FileResult]:
                     done.results = done.future.get()
                     done.paths = None
                     in_flight -= 1
-                head = run.finish(done.results[index])
+                head = run.finish(_unpack(done.results[index]))
                 done.results[index] = None  # the result is on its way out: do not hold it
             order.popleft()
             yield head
@@ -250,4 +250,25 @@ class _Chunk:
 
 def _lint_in_worker(paths: list[str]) -> list[tuple]:
     state = _worker_state
-    return [lint_read(state["linter"], path, state["unused"], state["keep_source"]) for path in paths]
+    return [_pack(lint_read(state["linter"], path, state["unused"], state["keep_source"])) for path in paths]
+
+
+# Findings travel from a worker as the cache stores them (marshal): about half
+# the cost of pickling the dataclasses there and back, and the main process
+# keeps the bytes for the cache instead of encoding the findings again.
+
+def _pack(linted: tuple) -> tuple:
+    result, digest, info, notices = linted
+    try:
+        payload = pack_findings(result.findings)
+    except ValueError:
+        return linted  # something marshal cannot hold: sent as it is
+    return (result.path, payload, result.errors, result.source), digest, info, notices
+
+
+def _unpack(linted: tuple) -> tuple:
+    sent, digest, info, notices = linted
+    if isinstance(sent, FileResult):
+        return linted
+    path, payload, errors, source = sent
+    return FileResult(path, unpack_findings(payload), errors, source), digest, info, notices, payload
