@@ -157,10 +157,15 @@ def test_work_is_linear_in_the_text():
 
     sentence = "The OPMS kratom recall and the e-mail about health care reached 120 readers. "
     small, large = sentence * 200, sentence * 2000
-    started = time.perf_counter()
-    lint_text(engine(), small, "a.txt")
-    small_time = time.perf_counter() - started
-    started = time.perf_counter()
-    lint_text(engine(), large, "a.txt")
-    large_time = time.perf_counter() - started
+
+    def cpu_time(text: str) -> float:
+        # CPU time, best of three: other processes on the machine must not decide the test.
+        times = []
+        for _ in range(3):
+            started = time.process_time()
+            lint_text(engine(), text, "a.txt")
+            times.append(time.process_time() - started)
+        return min(times)
+
+    small_time, large_time = cpu_time(small), cpu_time(large)
     assert large_time < small_time * 30  # ten times the text, well under a hundred times the work

@@ -27,12 +27,32 @@ class Words(NamedTuple):
 
 
 def find_words(text: str, sentences: tuple[tuple[int, int], ...]) -> Words:
-    findall = _ASCII_WORD.findall if text.isascii() else WORD.findall
+    ascii_text = text.isascii()
+    findall = _ASCII_WORD.findall if ascii_text else WORD.findall
     if _tiled(text, sentences):
         # The sentences hold every word, whole: one pass per sentence gives both lists.
-        found = [findall(text, start, end) for start, end in sentences]
+        if ascii_text:
+            found = _ascii_words(text, sentences)
+        else:
+            found = [findall(text, start, end) for start, end in sentences]
         return Words(tuple(chain.from_iterable(found)), tuple(map(len, found)))
     return Words(tuple(findall(text)), tuple(len(findall(text, start, end)) for start, end in sentences))
+
+
+# ASCII bytes that are neither a letter, a digit, an apostrophe nor a hyphen, as spaces.
+_SPACED = bytes(byte if chr(byte).isalnum() or chr(byte) in "'-" else 32 for byte in range(128)).ljust(256, b" ")
+
+
+def _ascii_words(text: str, sentences: tuple[tuple[int, int], ...]) -> list[list[str]]:
+    """The words of each sentence of an ASCII text. Where a sentence holds no
+    apostrophe or hyphen, its words are the runs of letters and digits, which
+    str.split finds in C once everything else is a space."""
+    spaced = text.encode("ascii").translate(_SPACED).decode("ascii")
+    found = []
+    for start, end in sentences:
+        piece = spaced[start:end]
+        found.append(_ASCII_WORD.findall(text, start, end) if "'" in piece or "-" in piece else piece.split())
+    return found
 
 
 def _tiled(text: str, sentences: tuple[tuple[int, int], ...]) -> bool:
