@@ -9,6 +9,14 @@ in-process, and charges the CPU time (time.process_time, so other processes on
 the machine do not count) of each step to its analysis: parsing, the shared
 pattern scan, the word pass that several kinds share (Block.words), and each
 rule kind's `check`.
+
+CPU time moves by 10-30% when other processes load the machine. For numbers
+that do not, count instructions: `--stage NAME` runs only up to one step
+(startup: nothing; parse; words; scan; or parse, words, scan and then the
+checks of one kind) and prints nothing else, so that under
+`valgrind --tool=callgrind` the cost of a step is the difference of two runs
+(parse - startup, words - parse, scan - words, a kind - scan); run startup
+twice and take the second, when .pyc files or the Hyperscan database are new.
 Build the corpora first: bench/make_articles_corpus.py, bench/make_medquad_corpus.py.
 """
 from __future__ import annotations
@@ -64,17 +72,45 @@ def profile(engine, texts: list[tuple[str, str]], costs: dict[str, float]) -> No
             costs[kinds[index]] += clock() - before
 
 
+def run_stage(engine, texts: list[tuple[str, str]], stage: str) -> None:
+    checks = engine.ruleset.checks
+    profile(engine, texts[:5], defaultdict(float))  # warm up, as the timed runs do
+    if stage == "startup":
+        return
+    shared_words = hasattr(Block, "words")
+    for path, text in texts:
+        document = parse_document(text, path)
+        if stage == "parse":
+            continue
+        if shared_words:
+            for block in document.blocks:
+                block.words
+        if stage == "words":
+            continue
+        hits, _ = engine.scanner.scan(document, len(checks))
+        for check, check_hits in zip(checks, hits):
+            if check.rule.kind == stage:
+                for _ in check.check(document, _longest_first(check_hits) if check.merge_overlaps else check_hits):
+                    pass
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", action="append")
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--cprofile", help="write a cProfile of the whole run here")
+    parser.add_argument("--stage", help="run only up to this step, for instruction counts (see above)")
     args = parser.parse_args()
     corpora = args.corpus or [os.path.join(HERE, "out", "articles"), os.path.join(HERE, "out", "medquad")]
 
     linter = Linter(Config(), load_ruleset(()), RuleSettings())
     engine = linter.engine_for(None)
+    if args.stage:
+        for corpus in corpora:
+            texts = [(path, open(path, encoding="utf-8").read()) for path in sample(corpus, args.sample)]
+            run_stage(engine, texts, args.stage)
+        return
     profiler = None
     if args.cprofile:
         import cProfile
