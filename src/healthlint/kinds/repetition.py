@@ -74,7 +74,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, count, islice, repeat
 from math import log2
 from typing import Iterable
 
@@ -362,6 +362,7 @@ class Words:
         self.in_heading = [block.kind in HEADING_KINDS for block in blocks]
         self.in_body = [not heading for heading in self.in_heading]
         self._offsets: dict[int, tuple[list[int], list[int], list[int]]] = {}
+        self._introduction: list[int] | None = None
 
     def __len__(self) -> int:
         """The number of words."""
@@ -424,6 +425,14 @@ class Words:
         length, words = len(phrase), list(phrase)
         found = [first for first in _occurrences(self.words, phrase[0]) if self.words[first : first + length] == words]
         return _apart(found, length)
+
+    @property
+    def introduction(self) -> list[int]:
+        """The numbers of the first two blocks that are not headings: found once,
+        as every finding asks (a scan per finding made long texts quadratic)."""
+        if self._introduction is None:
+            self._introduction = list(islice(compress(count(), self.in_body), 2))
+        return self._introduction
 
     def heading_spans(self) -> list[tuple[int, int]]:
         """For each heading, where its words start in `words` and where the BREAK
@@ -514,6 +523,11 @@ def _grown(tokens: list[str], seeds: dict, least: int, longest: int, rightwards=
 
 # Up to this many words are looked up with a scan each rather than in one pass.
 _SCANNED_MOST = 3
+# A scan reads the whole document (list.index, in C), and one pass that indexes
+# every word costs about as much as this many scans (a loop in Python): beyond
+# them every word is indexed at once, so that a long text asking for the places
+# of thousands of words costs time in proportion to its length, not its square.
+_SCANS_BEFORE_FULL_INDEX = 24
 
 
 class _Index:
@@ -525,6 +539,8 @@ class _Index:
         self.words, self.tokens, self.query, self.max_words = words, words.words, query, max_words
         self._phrases = dict(known or {})
         self._of_word: dict[str, list[int]] = {}
+        self._scans = 0  # words located with a scan of their own
+        self._every_word = False  # whether _of_word holds every word of the document
         self._counts: Counter | None = None
         self._frequency: dict[str, int] = {}
 
@@ -551,21 +567,40 @@ class _Index:
     def locate(self, words: Iterable[str]) -> None:
         """Find where several words are: in one pass over the document, or for a
         few words in a scan each, which list.index makes cheaper."""
+        if self._every_word:
+            return
         wanted = set(words) - self._of_word.keys()
-        if len(wanted) > _SCANNED_MOST:
+        if self._scans + len(wanted) > _SCANS_BEFORE_FULL_INDEX:
+            self._index_every_word()
+        elif len(wanted) > _SCANNED_MOST:
             found: dict[str, list[int]] = {word: [] for word in wanted}
             tokens = self.tokens
             for index in compress(count(), map(wanted.__contains__, tokens)):
                 found[tokens[index]].append(index)
             self._of_word.update(found)
         else:
+            self._scans += len(wanted)
             self._of_word.update((word, _occurrences(self.tokens, word)) for word in wanted)
 
     def of_word(self, word: str) -> list[int]:
         found = self._of_word.get(word)
         if found is None:
+            if self._every_word:
+                return []
+            if self._scans >= _SCANS_BEFORE_FULL_INDEX:
+                self._index_every_word()
+                return self._of_word.get(word, [])
+            self._scans += 1
             found = self._of_word[word] = _occurrences(self.tokens, word)
         return found
+
+    def _index_every_word(self) -> None:
+        """The places of every word, in one pass."""
+        places: dict[str, list[int]] = defaultdict(list)
+        for index, word in enumerate(self.tokens):
+            places[word].append(index)
+        self._of_word = dict(places)
+        self._every_word = True
 
     def positions(self, key: tuple[str, ...]) -> list[int]:
         """The first-word index of every occurrence of a phrase, overlapping ones included."""
@@ -946,6 +981,11 @@ class Candidate:
     def name(self) -> bool:
         """Written the same way every time, with a capital inside sentences."""
         if self._lower_inside:
+            return False
+        # Two ways of writing the words are two ways of writing the phrase: known
+        # from the word lists, without measuring where each occurrence is.
+        written = self._index.words.written_alike(self._body, len(self.words))
+        if len({(words[0][:1].lower() + words[0][1:], *words[1:]) for words in written}) > 1:
             return False
         shown = self._shown
         return bool(shown.mid_sentence) and shown.capitalised and len(shown.forms) == 1
@@ -1358,7 +1398,7 @@ def _anchor(words: Words, firsts: list[int]) -> int:
     """Which occurrence the finding sits on: the first one that is not where the
     phrase belongs (the title or top heading, one other heading, the
     introduction: the first of the first two paragraphs that holds it)."""
-    introduction = [number for number, block in enumerate(words.blocks) if block.kind not in HEADING_KINDS][:2]
+    introduction = words.introduction
     kept_title = kept_heading = kept_introduction = False
     for index, first in enumerate(firsts):
         block = words.block(first)
