@@ -129,3 +129,18 @@ def test_same_id_twice_in_user_folders_is_an_error(tmp_path):
     with pytest.raises(RuleError) as caught:
         load_ruleset([tmp_path / "one", tmp_path / "two"], include_builtin=False)
     assert "is already defined in" in str(caught.value)
+
+
+def test_an_opt_in_rule_runs_only_when_its_id_is_selected(tmp_path):
+    write(tmp_path, VALID.replace("kind: pattern", "kind: pattern\nopt_in: true"))
+    ruleset = load_ruleset([tmp_path])
+    assert ruleset.by_id("sample-rule").opt_in
+    assert "sample-rule" not in {rule.id for rule in ruleset.selected().rules}
+    assert "sample-rule" not in {rule.id for rule in ruleset.selected(("hype",)).rules}  # its category is not enough
+    assert {rule.id for rule in ruleset.selected(("sample-rule",)).rules} == {"sample-rule"}
+    assert "hype-words" in {rule.id for rule in ruleset.selected(("hype",)).rules}
+
+
+def test_opt_in_must_be_true_or_false(tmp_path):
+    text = VALID.replace("kind: pattern", "kind: pattern\nopt_in: sometimes")
+    assert error_for(tmp_path, text) == "FILE:11: key 'opt_in': must be true or false"

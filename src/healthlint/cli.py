@@ -164,7 +164,8 @@ def list_rules(extra_rules) -> None:
     for rule in sorted(ruleset.rules, key=lambda r: (r.category, r.id)):
         summary = " ".join(rule.description.split())
         summary = summary.split(". ")[0].rstrip(".")
-        click.echo(f"{rule.id:<{width}}  {rule.category:<16} {rule.severity:<8} {summary}")
+        opt_in = " (opt-in: runs when selected by id)" if rule.opt_in else ""
+        click.echo(f"{rule.id:<{width}}  {rule.category:<16} {rule.severity:<8} {summary}{opt_in}")
 
 
 @main.command()

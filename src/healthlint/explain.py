@@ -23,6 +23,8 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 def explain_rule(rule: Rule) -> str:
     out = [f"{rule.id}  ({rule.category}, {rule.severity}, kind: {rule.kind}, scope: {', '.join(rule.scope)})", ""]
+    if rule.opt_in:
+        out += ["Opt-in: runs only when selected by its id (--select " + rule.id + ", or `select:` in the configuration).", ""]
     out += ["What it flags", _wrap(rule.description), ""]
     out += ["Why it matters", _wrap(rule.rationale), ""]
     out += ["Authority"] + [f"  - {ref.title}" + (f" <{ref.url}>" if ref.url else "") for ref in rule.references]

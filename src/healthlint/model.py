@@ -221,6 +221,8 @@ class Rule:
     bad_examples: tuple[Example, ...]
     good_examples: tuple[Example, ...]
     path: str
+    # Runs only when selected by its id (a style check most texts need not pass).
+    opt_in: bool = False
 
     def option(self, name: str, default=None):
         for key, value in self.options:

@@ -23,7 +23,7 @@ from .model import BLOCK_KINDS, CATEGORIES, FIX_APPLICABILITIES, SEVERITIES, Exa
 from .yamlsafe import Located, YamlError
 
 REQUIRED_KEYS = ("id", "category", "severity", "message", "description", "rationale", "references", "kind", "examples")
-OPTIONAL_KEYS = ("scope", "exceptions", "fix")
+OPTIONAL_KEYS = ("scope", "exceptions", "fix", "opt_in")
 SCOPES = ("document", "sentence") + BLOCK_KINDS
 ID_PATTERN = regex.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
@@ -41,15 +41,17 @@ class RuleSet:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
     def selected(self, select=(), ignore=()) -> "RuleSet":
-        """Rules picked by id or category: all when `select` is empty, less `ignore`."""
+        """Rules picked by id or category, less `ignore`; with no `select`, every
+        rule but the opt-in ones, which run only when `select` names their id."""
         def named(rule: Rule, names) -> bool:
             return rule.id in names or rule.category in names
 
-        keep = [
-            index
-            for index, rule in enumerate(self.rules)
-            if (not select or named(rule, select)) and not named(rule, ignore)
-        ]
+        def picked(rule: Rule) -> bool:
+            if rule.opt_in:
+                return rule.id in select
+            return not select or named(rule, select)
+
+        keep = [index for index, rule in enumerate(self.rules) if picked(rule) and not named(rule, ignore)]
         return RuleSet(tuple(self.rules[i] for i in keep), tuple(self.checks[i] for i in keep))
 
 
@@ -273,6 +275,9 @@ def parse_rule(data, path: str) -> Rule:
             key = f"{name}.{error.key}" if error.key else name
             fail(key, str(error), line(name))
 
+    opt_in = data.get("opt_in", False)
+    if not isinstance(opt_in, bool):
+        fail("opt_in", "must be true or false")
     bad, good = _examples(data["examples"], path, line("examples"))
     rule = Rule(
         id=rule_id,
@@ -292,6 +297,7 @@ def parse_rule(data, path: str) -> Rule:
         bad_examples=bad,
         good_examples=good,
         path=path,
+        opt_in=opt_in,
     )
     try:
         compile_rule(rule)
