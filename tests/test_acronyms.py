@@ -162,14 +162,15 @@ def summary(path: Path) -> list[tuple[str, int, str]]:
 
 def test_a_content_farm_article_with_three_meanings_for_one_abbreviation():
     assert summary(FIXTURES / "withdrawal-guide.txt") == [
-        ("acronym-mismatch", 1, "O.P.M.S."),  # "Opioid withdrawal management": no S
-        ("acronym-mismatch", 3, "O.P.M.S."),
-        ("acronym-conflict", 4, "O.P.M.S."),  # "opioid withdrawal symptoms"
-        ("acronym-mismatch", 4, "O.P.M.S."),
-        ("acronym-conflict", 5, "O.P.M.S."),  # "opioid-induced withdrawal symptoms"
-        ("acronym-mismatch", 5, "O.P.M.S."),
-        ("acronym-conflict", 6, "O.P.M.S."),
-        ("acronym-mismatch", 6, "O.P.M.S."),
+        # A mismatch or a conflict is on the whole definition, short and long form.
+        ("acronym-mismatch", 1, "Opioid withdrawal management (O.P.M.S.)"),  # no S
+        ("acronym-mismatch", 3, "Opioid withdrawal management (O.P.M.S.)"),
+        ("acronym-conflict", 4, "opioid withdrawal symptoms (O.P.M.S.)"),
+        ("acronym-mismatch", 4, "opioid withdrawal symptoms (O.P.M.S.)"),
+        ("acronym-conflict", 5, "O.P.M.S. (opioid-induced withdrawal symptoms)"),
+        ("acronym-mismatch", 5, "O.P.M.S. (opioid-induced withdrawal symptoms)"),
+        ("acronym-conflict", 6, "opioid withdrawal symptoms (O.P.M.S.)"),
+        ("acronym-mismatch", 6, "opioid withdrawal symptoms (O.P.M.S.)"),
     ]
 
 

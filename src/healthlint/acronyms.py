@@ -965,7 +965,8 @@ def _trim_trailing_phrase(text: str, short: str, start: int, end: int, quality: 
 def _attempt(text: str, short: str, short_start: int, short_end: int, sentence_start: int, open_: int):
     """A long form that does not fit but was meant as one: the clause before the brackets
     has a word starting with the first letter, from which word initials give at least
-    half of the letters (at least two). Only for short forms in capitals ("O.P.M.S."):
+    half of the letters (at least two), or which starts a name in title case about as
+    long as the short form ("Alcohol Use Disorder (AWS)"). Only for short forms in capitals ("O.P.M.S."):
     symbols such as "MeCP2" name things more often than they abbreviate them."""
     letters = "".join(char for char in _letters(short) if char.isalpha())
     bare = singular(short).replace(".", "")
@@ -1004,9 +1005,48 @@ def _attempt(text: str, short: str, short_start: int, short_end: int, sentence_s
         if quality != FIT_NONE:  # words the brackets' own search could not reach
             return _Found(short, long, short_start, short_end, long_start, long_end, LONG_FIRST, quality)
         initials = [piece for piece, _ in _segments(long)]
-        if _initials_in_order(letters, initials) >= need:
+        if _initials_in_order(letters, initials) >= need or _title_case_name(long, len(letters)):
             return _Found(short, long, short_start, short_end, long_start, long_end, LONG_FIRST, FIT_NONE)
+    tail = _misnamed_tail(text, words, long_end, letters, need)
+    if tail is not None:
+        return _Found(short, text[tail:long_end], short_start, short_end, tail, long_end, LONG_FIRST, FIT_NONE)
     return (short, short_start, short_end)
+
+
+def _misnamed_tail(text: str, words, long_end: int, letters: str, need: int) -> int | None:
+    """Where a name starts that the brackets plainly abbreviate, wrongly: its last
+    word gives the last letter, and its initials give at least half of the letters
+    in order, though not the first ("nerve growth factor (BDNF)"). Two words or
+    more, no small word among them, a small word before them; None when there is
+    no such name."""
+    if len(letters) < 3:
+        return None
+    for index in range(len(words) - 2, -1, -1):  # the shortest name first
+        long_start = _word_start(text, *words[index])
+        if long_start is None or long_start >= long_end:
+            continue
+        long = text[long_start:long_end]
+        pieces = [piece for piece, _ in _segments(long)]
+        if any(piece.lower() in STOPWORDS for piece in pieces) or len(pieces) > len(letters) + 1:
+            return None
+        if pieces and pieces[-1][:1].lower() == letters[-1] and _initials_in_order(letters, pieces) >= need:
+            # The whole name: a small word stands before it ("production of nerve
+            # growth factor (BDNF)"), not more of a name ("primary liver cancer
+            # (BCLC)") or a word run into it ("medicationsangiotensin-converting").
+            before = text[words[index - 1][0] : words[index - 1][1]] if index else ""
+            return long_start if before.lower().strip(".,;:") in STOPWORDS else None
+    return None
+
+
+_NAME_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
+
+
+def _title_case_name(long: str, letters: int) -> bool:
+    """Whether words capitalised as a name, about as many as the short form's letters,
+    stand before the brackets: "Alcohol Use Disorder (AWS)" was meant as a definition,
+    though only its first letter fits."""
+    content = [word for word in _NAME_WORD.findall(long) if word.lower() not in STOPWORDS]
+    return len(content) >= 2 and abs(len(content) - letters) <= 1 and all(word[0].isupper() for word in content)
 
 
 _LEADING_FILLER = regex.compile(r"(?:for|i\.?e\.?,?|or|also|aka|short for|stands for)\s+", regex.IGNORECASE)

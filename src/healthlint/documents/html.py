@@ -164,11 +164,14 @@ class _Prose:
 
 def _decode_reference(reference: str) -> tuple[str, int]:
     """(decoded text, source length used) of a character reference; length 0 when it is none."""
-    if reference[1] == "#" or reference.endswith(";"):
+    if reference[1] == "#":
         decoded = unescape(reference)
         return (decoded, len(reference)) if decoded != reference else ("", 0)
-    # A named reference without ";": the longest legacy name that starts it.
     name = reference[1:]
+    if name in _HTML5_ENTITIES:  # a whole named reference: "&copy;", or a legacy one without ";"
+        return _HTML5_ENTITIES[name], len(reference)
+    # Else the longest legacy name that starts it ("&copya;" is "©" and then "a;"
+    # as text: unescape would hand back "©a;" for the whole reference).
     for length in range(min(len(name), 32), 1, -1):
         if name[:length] in _HTML5_ENTITIES:
             return _HTML5_ENTITIES[name[:length]], length + 1

@@ -3,7 +3,8 @@
 Paragraphs are separated by blank lines; a text with no blank line at all (as
 exported articles often are) has one paragraph per line. A line that starts
 with "- ", "* ", "• " or "1. " is a list item. A short line with no closing
-punctuation, standing alone, is a heading.
+punctuation, standing alone, is a heading, and so is a short question in title
+case ("What Is Phenibut?").
 """
 from __future__ import annotations
 
@@ -46,11 +47,20 @@ def looks_like_heading(text: str) -> bool:
     stripped = text.strip()
     if not stripped or len(stripped) > _HEADING_MAX_CHARS:
         return False
-    if stripped.endswith(_CLOSING_PUNCTUATION) or not (stripped[0].isupper() or stripped[0].isdigit()):
+    if not (stripped[0].isupper() or stripped[0].isdigit()) or len(stripped.split()) > _HEADING_MAX_WORDS:
         return False
-    if regex.search(r"[.!?]\s", stripped):  # more than one sentence
+    if "?" in stripped and _title_case(stripped):
+        return not stripped.endswith(tuple(".!:;,"))  # "What Is Phenibut?", "Can You Drink on Kratom? How the Two Interact"
+    if stripped.endswith(_CLOSING_PUNCTUATION):
         return False
-    return len(stripped.split()) <= _HEADING_MAX_WORDS
+    return not regex.search(r"[.!?]\s", stripped)  # more than one sentence
+
+
+def _title_case(text: str) -> bool:
+    """Every word of four letters or more starts with a capital, as in a heading
+    that asks a question ("What Is Phenibut?"); a sentence that asks one does not."""
+    long_words = [word for word in regex.findall(r"\p{L}[\p{L}'’-]*", text) if len(word) >= 4]
+    return bool(long_words) and all(word[0].isupper() for word in long_words)
 
 
 def parse_blocks(source: str) -> list[Block]:

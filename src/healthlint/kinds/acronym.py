@@ -17,9 +17,10 @@ the text defines. `check` picks the test:
   abbreviations such as "alanine aminotransferase (ALT)" pass); a long form that does not fit at all is reported
   when it was plainly meant as one ("Opioid withdrawal management
   (O.P.M.S.)"). A number closing a name need not be spelled out
-  ("multidrug resistance protein (MRP1)").
+  ("multidrug resistance protein (MRP1)"). The finding spans the definition,
+  short and long form.
 - `conflict`: a short form defined again with another meaning; the finding
-  is on the later definition and names the first. Wordings that add or drop
+  is on the later definition (short and long form) and names the first. Wordings that add or drop
   a word, or spell one differently ("acute lymphoblastic / lymphocytic
   leukemia"), are the same meaning.
 - `mixed-forms`: one abbreviation written several ways (O.P.M.S. and OPMS,
@@ -112,10 +113,22 @@ class AcronymCheck(Check):
     def _reportable(self, block) -> bool:
         return in_scope(self.rule.scope, block.kind)
 
-    def _at_definition(self, document: Document, definition: Definition, fields: dict, related=()) -> Finding:
-        span = document.span(definition.block, definition.short_start, definition.short_end)
+    def _at_definition(self, document: Document, definition: Definition, fields: dict, related=(),
+                       whole: bool = False) -> Finding:
+        """A finding on the short form of a definition; `whole`: on the pairing,
+        short and long form together ("PAWS (prolonged abstinence withdrawal
+        state)"), for a problem that lies in how the two go together."""
+        text = definition.block.text
+        if whole:
+            start = min(definition.short_start, definition.long_start)
+            end = max(definition.short_end, definition.long_end)
+            if text[end : end + 1] in (")", "]"):
+                end += 1  # the bracket that closes the pair
+        else:
+            start, end = definition.short_start, definition.short_end
+        span = document.span(definition.block, start, end)
         values = {"short": definition.short, "long": _one_line(definition.long), **fields}
-        return self.finding(span, definition.short, fields=values, related=related)
+        return self.finding(span, text[start:end] if whole else definition.short, fields=values, related=related)
 
     def _at_use(self, document: Document, use: Use, fields: dict, related=(), replacement=None) -> Finding:
         span = document.span(use.block, use.start, use.end)
@@ -140,8 +153,7 @@ class AcronymCheck(Check):
                 reason = "its letters come from the middle of words while some words give none"
             else:
                 continue
-            long_span = document.span(definition.block, definition.long_start, definition.long_end)
-            yield self._at_definition(document, definition, {"reason": reason}, related=(long_span,))
+            yield self._at_definition(document, definition, {"reason": reason}, whole=True)
 
     def _conflict(self, document: Document, analysis: Analysis):
         firsts: dict[str, Definition] = {}
@@ -155,7 +167,7 @@ class AcronymCheck(Check):
                 continue
             first_span = document.span(first.block, first.short_start, first.short_end)
             fields = {"first_long": _one_line(first.long), "first_line": first_span.line}
-            yield self._at_definition(document, definition, fields, related=(first_span,))
+            yield self._at_definition(document, definition, fields, related=(first_span,), whole=True)
 
     def _mixed_forms(self, document: Document, analysis: Analysis):
         occurrences: dict[str, list[tuple[str, object]]] = {}

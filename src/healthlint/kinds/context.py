@@ -19,12 +19,18 @@ _QUOTED = regex.compile(r"“[^“”]*”|\"[^\"]*\"|«[^«»]*»|„[^„“�
 # article: "is not risk-free", "isn't entirely safe", "never guaranteed", "no
 # treatment has been proven to", "no supplement is a cure-all". Contractions
 # may have lost their apostrophe ("dont stop"), as in text scraped from HTML.
-_NEGATED = regex.compile(
+_NEGATOR = (
     r"\b(?:not|no|none|never|no\s+longer|nor|cannot|can['’]t|won['’]t|\w+n['’]t"
-    r"|(?:do|does|did|is|are|was|were|should|would|could|must|has|have|had)nt)\s+(?:\S+\s+){0,2}"
-    r"(?:(?:has|have|had|is|are|was|were|be|been|yet|ever)\s+){0,3}(?:(?:a|an|the)\s+)?$",
-    regex.IGNORECASE,
+    r"|(?:do|does|did|is|are|was|were|should|would|could|must|has|have|had)nt)\s+"
 )
+_AUXILIARIES = r"(?:(?:has|have|had|is|are|was|were|be|been|yet|ever)\s+){0,3}(?:(?:a|an|the)\s+)?$"
+# The words between stay in the negator's clause: "so they do not overlap, then
+# take 50 mg" is not a negated instruction.
+_NEGATED = regex.compile(_NEGATOR + r"(?:[^\s,;:]+\s+){0,2}" + _AUXILIARIES, regex.IGNORECASE)
+# A match that is itself a "no ..." claim carries its own negation: "with no
+# grogginess and no side effects" claims both, so the earlier "no" does not
+# reach across "and" ("not safe or risk-free" still denies both).
+_NEGATED_ACROSS_NO_AND = regex.compile(_NEGATOR + r"(?:(?!and\b)[^\s,;:]+\s+){0,2}" + _AUXILIARIES, regex.IGNORECASE)
 
 WINDOWS = ("sentence", "sentence-or-next", "paragraph", "document")
 
@@ -48,7 +54,8 @@ def in_quotes(block: Block, start: int, end: int, bounds: tuple[int, int] | None
 
 def negated(block: Block, start: int, bounds: tuple[int, int] | None = None) -> bool:
     sentence_start, _ = bounds or sentence_bounds(block, start)
-    return bool(_NEGATED.search(block.text, sentence_start, start))
+    own_no = block.text[start : start + 3].lower() == "no "
+    return bool((_NEGATED_ACROSS_NO_AND if own_no else _NEGATED).search(block.text, sentence_start, start))
 
 
 def crosses_sentence(block: Block, start: int, end: int) -> bool:
