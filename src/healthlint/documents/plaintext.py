@@ -22,6 +22,7 @@ _LIST_MARKER = regex.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
 _COMMENT_LINE = regex.compile(r"\s*<!--.*-->\s*$")
 _CLOSING_PUNCTUATION = tuple(".!?:;,")
 _HEADING_MAX_WORDS = 16
+_ABBREVIATION_STOP = regex.compile(r"\b(?:vs|Dr|Mr|Mrs|Ms|St|Mt|Vol|Fig|approx|etc|e\.g|i\.e)\.", regex.IGNORECASE)
 _HEADING_MAX_CHARS = 150
 
 
@@ -53,7 +54,8 @@ def looks_like_heading(text: str) -> bool:
         return not stripped.endswith(tuple(".!:;,"))  # "What Is Phenibut?", "Can You Drink on Kratom? How the Two Interact"
     if stripped.endswith(_CLOSING_PUNCTUATION):
         return False
-    return not regex.search(r"[.!?]\s", stripped)  # more than one sentence
+    # More than one sentence; the full stop of "vs." or "Dr." ends none ("Kratom vs. Suboxone: The Basics").
+    return not regex.search(r"[.!?]\s", _ABBREVIATION_STOP.sub("", stripped))
 
 
 def _title_case(text: str) -> bool:
