@@ -1,4 +1,4 @@
-"""The built-in rules against 44 articles in the genre of the seed articles.
+"""The built-in rules against 54 articles in the genre of the seed articles.
 
 tests/fixtures/genre/expected.yaml says, per article, what a careful linter
 must report, should report and must not report (the format of the seeds'
@@ -37,6 +37,15 @@ KNOWN_MISSES = {
         "a pasted phrase with no search-query word is read as a topic (docs/keyword-stuffing.md, Limits)",
     ("m11_blue-lotus-tea-for-opiate-withdrawal.txt", "keyword-stuffing", "blue lotus tea for opiate withdrawal"):
         "the same: the article's own subject pasted as a search phrase",
+    ("n01_kratom_opioid_withdrawal_at_home.txt", "keyword-stuffing", "kratom home detox protocol"):
+        "the same: no query word, no heading, no lower-cased name",
+    ("n05_kratom_and_sleep.txt", "acronym", "SLO"):
+        # "sleep onset latency (SLO)": S and L from "sleep", O from "onset"; the usual form is SOL.
+        "a tight fit by the letters, though not the form people use",
+    ("n10_magnesium_threonate_withdrawal_insomnia.txt", "regulatory", "has approved it as a treatment"):
+        # "... and the FDA has approved it as a treatment": "it" is the supplement of the sentence
+        # before; the rule looks for a supplement, botanical or product in the same sentence.
+        "the product is named only in an earlier sentence",
 }
 
 

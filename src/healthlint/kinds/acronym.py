@@ -76,7 +76,7 @@ def _min_uses(value):
 
 OPTIONS = {
     "check": Option(one_of(*CHECKS), required=True, help="which test to run: " + ", ".join(CHECKS)),
-    "known": Option(string_list, (), help="abbreviations readers know without a definition (undefined)"),
+    "known": Option(string_list, (), help="abbreviations readers know without a definition (undefined, before-definition)"),
     "loose_fits": Option(boolean, True,
                          help="also report letters taken from inside words while a word gives none (mismatch)"),
     "min_uses": Option(_min_uses, 1, help="uses a defined abbreviation needs besides its definition (unused)"),
@@ -223,6 +223,8 @@ class AcronymCheck(Check):
             definition = firsts.get(use.key)
             if definition is None or use.key in reported or use.position > definition.position:
                 continue
+            if use.key in self.known:
+                continue  # "THC" before "tetrahydrocannabinol (THC)": readers know it already
             reported.add(use.key)
             if self._skipped(use.text) or not self._reportable(use.block):
                 continue
