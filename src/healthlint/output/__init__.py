@@ -23,6 +23,17 @@ from ..model import SEVERITIES, FileResult, Rule
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "rdjson")
 
 
+class LineWriter:
+    """A format with no header: it writes nothing before the first file (the
+    findings of each file, then the run's errors, are the whole report)."""
+
+    def __init__(self, write: Callable[[str], None], rules, color: bool, problems: tuple[str, ...]):
+        self.write = write
+
+    def start(self) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class Report:
     results: tuple[FileResult, ...]

@@ -1,7 +1,7 @@
 """GitHub Actions workflow commands: each finding becomes an annotation on the pull request."""
 from __future__ import annotations
 
-from . import Report
+from . import LineWriter, Report
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -14,13 +14,7 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-class Writer:
-    def __init__(self, write, rules, color: bool, problems: tuple[str, ...]):
-        self.write = write
-
-    def start(self) -> None:
-        pass
-
+class Writer(LineWriter):
     def file(self, result) -> None:
         path = _property(result.path)
         lines = []

@@ -3,17 +3,11 @@ from __future__ import annotations
 
 import json
 
-from . import Report
+from . import LineWriter, Report
 from .json_format import finding_dict
 
 
-class Writer:
-    def __init__(self, write, rules, color: bool, problems: tuple[str, ...]):
-        self.write = write
-
-    def start(self) -> None:
-        pass
-
+class Writer(LineWriter):
     def file(self, result) -> None:
         path = result.path
         self.write("".join(json.dumps({"path": path, **finding_dict(finding)}, ensure_ascii=False) + "\n"
