@@ -1,4 +1,4 @@
-"""The built-in rules against 54 articles in the genre of the seed articles.
+"""The built-in rules against 64 articles in the genre of the seed articles.
 
 tests/fixtures/genre/expected.yaml says, per article, what a careful linter
 must report, should report and must not report (the format of the seeds'
@@ -46,6 +46,17 @@ KNOWN_MISSES = {
         # "... and the FDA has approved it as a treatment": "it" is the supplement of the sentence
         # before; the rule looks for a supplement, botanical or product in the same sentence.
         "the product is named only in an earlier sentence",
+    ("p01_kratom_opioid_withdrawal_guide.txt", "acronym", "AWS"):
+        # "the acute withdrawal phase (AWS)": the S from inside "phase", every word giving one.
+        "a loose fit that letters alone cannot tell from a real one",
+    ("p06_kratom_legality_and_recalls.txt", "acronym", "KPA"):
+        # "Kratom Consumer Protection Act (KPA)": a word may give no letter in a tight fit, as
+        # "and Prevention" in "Centers for Disease Control and Prevention (CDC)".
+        "a tight fit that skips a word",
+    ("p06_kratom_legality_and_recalls.txt", "acronym", "GMP"):
+        # "vendors must follow GMP standards", never spelled out: GMP (good manufacturing
+        # practice) is in acronym-undefined's list of abbreviations readers know, as NSF and USP are.
+        "in the known list, so not reported as undefined",
 }
 
 

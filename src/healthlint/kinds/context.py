@@ -20,7 +20,7 @@ _QUOTED = regex.compile(r"“[^“”]*”|\"[^\"]*\"|«[^«»]*»|„[^„“�
 # treatment has been proven to", "no supplement is a cure-all". Contractions
 # may have lost their apostrophe ("dont stop"), as in text scraped from HTML.
 _NEGATOR = (
-    r"\b(?:not|no|none|never|no\s+longer|nor|cannot|can['’]t|won['’]t|\w+n['’]t"
+    r"\b(?:not|no|none|never|no\s+longer|nor|neither|cannot|can['’]t|won['’]t|\w+n['’]t"
     r"|(?:do|does|did|is|are|was|were|should|would|could|must|has|have|had)nt)\s+"
 )
 _AUXILIARIES = r"(?:(?:has|have|had|is|are|was|were|be|been|yet|ever)\s+){0,3}(?:(?:a|an|the)\s+)?$"
