@@ -459,6 +459,14 @@ class HealthlintServer(LanguageServer):
         linted = await self.lint(document)
         return linted if linted is not None and linted.revision == document.revision else None
 
+    async def linted_at(self, uri: str) -> tuple[OpenDocument | None, _Linted | None]:
+        """The open, lintable document at `uri` and the findings of its current text;
+        (None, None) when there is no such document, as code actions and hover ask."""
+        document = self.documents.get(uri)
+        if document is None or document.format is None:
+            return None, None
+        return document, await self.current(document)
+
     def _lint_sync(self, document: OpenDocument, text: str, revision: int, version: int | None):
         """Runs in the lint thread and never raises: returns a _Linted, or the error as text."""
         # No collections during a lint: the collector would walk the lint's young objects
@@ -891,10 +899,7 @@ def create_server() -> HealthlintServer:
         code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
     async def code_action(ls: HealthlintServer, params: types.CodeActionParams):
         try:
-            document = ls.documents.get(params.text_document.uri)
-            if document is None or document.format is None:
-                return None
-            linted = await ls.current(document)
+            document, linted = await ls.linted_at(params.text_document.uri)
             return code_actions(document, linted, params) if linted else None
         except Exception:
             ls.log_exception("computing code actions")
@@ -903,10 +908,7 @@ def create_server() -> HealthlintServer:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def on_hover(ls: HealthlintServer, params: types.HoverParams):
         try:
-            document = ls.documents.get(params.text_document.uri)
-            if document is None or document.format is None:
-                return None
-            linted = await ls.current(document)
+            _, linted = await ls.linted_at(params.text_document.uri)
             if linted is None:
                 return None
             formats = _client_capability(ls, "text_document.hover.content_format") or [types.MarkupKind.Markdown]

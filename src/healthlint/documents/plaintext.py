@@ -21,6 +21,8 @@ _LIST_MARKER = regex.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
 # A line that is only an HTML comment: suppression directives live there.
 _COMMENT_LINE = regex.compile(r"\s*<!--.*-->\s*$")
 _CLOSING_PUNCTUATION = tuple(".!?:;,")
+_CLOSING_BUT_QUESTION = tuple(".!:;,")
+_SENTENCE_BREAK = regex.compile(r"[.!?]\s")
 _HEADING_MAX_WORDS = 16
 _ABBREVIATION_STOP = regex.compile(r"\b(?:vs|Dr|Mr|Mrs|Ms|St|Mt|Vol|Fig|approx|etc|e\.g|i\.e)\.", regex.IGNORECASE)
 _HEADING_MAX_CHARS = 150
@@ -51,11 +53,12 @@ def looks_like_heading(text: str) -> bool:
     if not (stripped[0].isupper() or stripped[0].isdigit()) or len(stripped.split()) > _HEADING_MAX_WORDS:
         return False
     if "?" in stripped and _title_case(stripped):
-        return not stripped.endswith(tuple(".!:;,"))  # "What Is Phenibut?", "Can You Drink on Kratom? How the Two Interact"
+        return not stripped.endswith(_CLOSING_BUT_QUESTION)  # "What Is Phenibut?", "Can You Drink on Kratom? How the Two Interact"
     if stripped.endswith(_CLOSING_PUNCTUATION):
         return False
     # More than one sentence; the full stop of "vs." or "Dr." ends none ("Kratom vs. Suboxone: The Basics").
-    return not regex.search(r"[.!?]\s", _ABBREVIATION_STOP.sub("", stripped))
+    # Most lines have no inner stop at all, and are not rewritten to find that out.
+    return not (_SENTENCE_BREAK.search(stripped) and _SENTENCE_BREAK.search(_ABBREVIATION_STOP.sub("", stripped)))
 
 
 def _title_case(text: str) -> bool:
