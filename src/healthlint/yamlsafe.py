@@ -8,8 +8,6 @@ the line and the key.
 """
 from __future__ import annotations
 
-import yaml
-
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -51,14 +49,16 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 100
 
 
-# libyaml's composer when PyYAML was built with it: the same nodes and marks,
-# several times faster (loading the rule pack is most of a one-file run).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load(text: str, path: str):
+    # Imported here: a run that takes its rules from the compiled pack and has
+    # no configuration file reads no YAML, and importing PyYAML costs ~10 ms.
+    import yaml
+
+    # libyaml's composer when PyYAML was built with it: the same nodes and
+    # marks, several times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
@@ -68,19 +68,20 @@ def load(text: str, path: str):
         raise YamlError(path, 1, f"nested too deeply (more than {MAX_DEPTH} levels)") from None
     if node is None:
         return None
-    return _Converter(path).convert(node, 0)
+    return _Converter(path, yaml).convert(node, 0)
 
 
 class _Converter:
     """Plain data from a node graph, refusing tags, alias loops and alias bombs."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, yaml):
         self.path = path
+        self.yaml = yaml
         self.values = 0
         self.open: set[int] = set()  # collections being converted: an alias to one is a loop
 
     def convert(self, node, depth: int):
-        path, line = self.path, node.start_mark.line + 1
+        yaml, path, line = self.yaml, self.path, node.start_mark.line + 1
         self.values += 1
         if self.values > MAX_VALUES:
             raise YamlError(path, line, f"more than {MAX_VALUES} values once aliases are expanded")

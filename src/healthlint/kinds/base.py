@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 import regex
 
+from .. import pattern_cache
 from ..model import Block, Document, Edit, Finding, Fix, Rule, Span
 
 
@@ -140,7 +141,7 @@ class TimedPattern:
     @property
     def compiled(self):
         if self._compiled is None:
-            self._compiled = regex.compile(self.source, self.flags)
+            self._compiled = pattern_cache.compile(self.source, self.flags)
         return self._compiled
 
     @property
