@@ -42,8 +42,9 @@ from html.entities import html5 as _HTML5_ENTITIES
 from itertools import accumulate
 from operator import add
 
-from ..model import MASK, Block
+from ..model import MASK, Block, SourceMap
 from . import BlockBuilder
+from .sentences import split_sentences
 
 # A container on the stack is either a blockquote or a list item, the latter
 # stored as the column where its content starts.
@@ -57,6 +58,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # First characters of a line that may start something other than paragraph text.
 _BLOCK_START_CHARS = frozenset(" \t#>-*+_=|:~`<[0123456789") | {""}
 _INDENT = re.compile(r"[ \t]*")
+_SPACE_OR_TAB = (" ", "\t")
 _ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|\Z)")
 _FENCE_OPEN = re.compile(r"(`{3,})[^`]*\Z|~{3,}")
 _FENCE_CLOSE = re.compile(r"(`{3,}|~{3,})[ \t]*\Z")
@@ -430,6 +432,18 @@ class _BlockScanner:
         text = pieces[0][0] if len(pieces) == 1 else "\n".join(piece for piece, _ in pieces)
         if edits is None:
             edits = _inline_edits(text)
+        if not edits:
+            # No markup (most blocks): the text is the pieces verbatim, joined
+            # by spaces that stand for the line ends, as a BlockBuilder would
+            # make it, without its bookkeeping.
+            if text.strip():
+                if len(pieces) == 1:
+                    runs: tuple[tuple[int, int], ...] = ((0, pieces[0][1]),)
+                else:
+                    text = text.replace("\n", " ")
+                    runs = _verbatim_runs(pieces)
+                self.blocks.append(Block(kind, text, SourceMap(runs), split_sentences(text), level, len(self.blocks)))
+            return
         builder = BlockBuilder()
         _build_text(builder, text, pieces, edits)
         # Markup removed or masked may leave no words (a paragraph that is one URL).
@@ -438,14 +452,29 @@ class _BlockScanner:
             self.blocks.append(builder.build(kind, len(self.blocks), level))
 
 
+def _verbatim_runs(pieces: list[tuple[str, int]]) -> tuple[tuple[int, int], ...]:
+    """The source map runs of pieces joined by spaces: each piece, then the
+    space standing for its line end (made up, so a run of its own)."""
+    runs = []
+    position = 0
+    for piece, offset in pieces:
+        if piece:  # (a line of white space beyond spaces and tabs is left empty)
+            runs.append((position, offset))
+            position += len(piece)
+        runs.append((position, offset + len(piece)))
+        position += 1
+    runs.pop()  # the last piece has no line end after it
+    return tuple(runs)
+
+
 # ---- block helpers ----------------------------------------------------------------
 
 
 def _skip_indent(line: str, pos: int, col: int) -> tuple[int, int]:
     """Position and column after the spaces and tabs at pos (tabs stop every 4 columns)."""
+    if line[pos : pos + 1] not in _SPACE_OR_TAB:
+        return pos, col  # most lines: no indentation
     end = _INDENT.match(line, pos).end()
-    if end == pos:
-        return pos, col
     for char in line[pos:end]:
         col = col + 4 - col % 4 if char == "\t" else col + 1
     return end, col

@@ -62,6 +62,8 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Return (start, end) offsets of the sentences of `text`, trimmed of white space."""
     if "." not in text and "!" not in text and "?" not in text:
         # No sentence end inside (headings, list items, cells): the trimmed text, if any.
+        if text and not text[0].isspace() and not text[-1].isspace():
+            return ((0, len(text)),)
         span = _trim(text, 0, len(text))
         return (span,) if span[1] > span[0] else ()
     spans = []
