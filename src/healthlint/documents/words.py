@@ -29,7 +29,7 @@ class Words(NamedTuple):
 def find_words(text: str, sentences: tuple[tuple[int, int], ...]) -> Words:
     ascii_text = text.isascii()
     tiled = _tiled(text, sentences)
-    if tiled and (ascii_text or not _NON_ASCII_WORD_CHARACTER.search(text)):
+    if tiled and (ascii_text or not _UNCOMMON_CHARACTER.search(text) or not _NON_ASCII_WORD_CHARACTER.search(text)):
         # The sentences hold every word, whole, and every character beyond
         # ASCII (a MASK, a dash, a typographic quote) only parts words, as the
         # "?" that stands for it in the bytes does.
@@ -44,6 +44,11 @@ def find_words(text: str, sentences: tuple[tuple[int, int], ...]) -> Words:
 
 # Characters beyond ASCII that WORD reads as part of a word.
 _NON_ASCII_WORD_CHARACTER = regex.compile(r"[[\p{L}\p{N}’]--\p{ASCII}]", regex.V1)
+# Any character but ASCII and the few others that parsed text often holds and
+# that are no part of a word (MASK, no-break space, typographic quotes but ’,
+# dashes, ellipsis, bullet): a text without one is told from the rest five
+# times faster than by _NON_ASCII_WORD_CHARACTER.
+_UNCOMMON_CHARACTER = re.compile("[^\x00-\x7f\ufffc\xa0\u2018\u201c\u201d\u2013\u2014\u2026\u2022]")
 # ASCII bytes that are neither a letter, a digit, an apostrophe nor a hyphen, as spaces.
 _SPACED = bytes(byte if chr(byte).isalnum() or chr(byte) in "'-" else 32 for byte in range(128)).ljust(256, b" ")
 # An apostrophe or hyphen that does not join two letters or digits, in a text
@@ -76,6 +81,8 @@ def _tiled(text: str, sentences: tuple[tuple[int, int], ...]) -> bool:
     """Whether only white space lies outside the sentences, and at least one
     white-space character between two of them, so that no word crosses a
     sentence end. The parser's sentences always are; a hand-made block may not be."""
+    if len(sentences) == 1 and sentences[0][0] == 0 and sentences[0][1] == len(text):
+        return True  # one sentence, the whole text: most blocks
     if not sentences:
         return False
     previous = -1
