@@ -67,7 +67,7 @@ class Counts:
 
 
 def word_syllables(word: str) -> int:
-    if 2 <= len(word) <= 4 and _INITIALISM.fullmatch(word):
+    if 2 <= len(word) <= 4 and word.isupper() and _INITIALISM.fullmatch(word):  # (isupper: in C, for most words)
         return len(word) + 2 * word.count("W")  # F-D-A; W is "double-u"
     count = syllables(word)
     if not (word.isascii() and word.isalpha()):  # else no digits: most words
