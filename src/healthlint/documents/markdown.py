@@ -57,6 +57,8 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # First characters of a line that may start something other than paragraph text.
 _BLOCK_START_CHARS = frozenset(" \t#>-*+_=|:~`<[0123456789") | {""}
+_BULLETS = ("- ", "* ", "+ ")
+_VERBATIM_LEAVES = ("fence", "html")  # leaves whose lines are not read as Markdown
 _INDENT = re.compile(r"[ \t]*")
 _SPACE_OR_TAB = (" ", "\t")
 _ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|\Z)")
@@ -196,8 +198,28 @@ class _BlockScanner:
                 if not line:
                     self._close_leaf()
                     continue
+            # A bullet item of plain text or an ATX heading at the left margin
+            # ends every open block but a top-level fence or HTML block: the
+            # usual list items and headings skip container matching too.
+            if self.containers or self.leaf not in _VERBATIM_LEAVES:
+                if line[:2] in _BULLETS and line[2:3] not in block_start_chars:
+                    self._start_at_margin()
+                    self.containers.append(2)  # the column after "- "
+                    self._open_paragraph()
+                    self._add_paragraph_line(line, 2, starts[number])
+                    continue
+                if line[:1] == "#" and _ATX_HEADING.match(line):
+                    self._start_at_margin()
+                    self._atx_heading(line, 0, starts[number])
+                    continue
             self._line(line, starts[number])
         self._close_leaf()
+
+    def _start_at_margin(self) -> None:
+        """Close the open leaf and containers before a block that starts at the left margin."""
+        self._close_leaf()
+        self.containers.clear()
+        self.empty_item = False
 
     def _front_matter(self, lines: list[str], starts: list[int]) -> int:
         """Emit the front matter's title and description; return the first line after it."""
