@@ -8,6 +8,7 @@ case ("What Is Phenibut?").
 """
 from __future__ import annotations
 
+import re
 from itertools import accumulate, count
 from operator import add
 
@@ -17,6 +18,9 @@ from ..model import Block
 from . import BlockBuilder
 
 _LINE = regex.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+# A line of white space only (\s here is str.isspace) with a line before and
+# after it, in a text whose lines end with "\n": its final line end opens no line.
+_INNER_BLANK_LINE = re.compile(r"\n[^\S\n]*\n(?!\Z)")
 _LIST_MARKER = regex.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
 # A line that is only an HTML comment: suppression directives live there.
 _COMMENT_LINE = regex.compile(r"\s*<!--.*-->\s*$")
@@ -70,9 +74,12 @@ def _title_case(text: str) -> bool:
 
 def parse_blocks(source: str) -> list[Block]:
     lines = _lines(source)
-    one_paragraph_per_line = not any(
-        not text.strip() and 0 < number < len(lines) - 1 for number, (text, _) in enumerate(lines)
-    )
+    if "\r" in source:
+        one_paragraph_per_line = not any(
+            not text.strip() and 0 < number < len(lines) - 1 for number, (text, _) in enumerate(lines)
+        )
+    else:
+        one_paragraph_per_line = not _INNER_BLANK_LINE.search(source)
     blocks: list[Block] = []
     group: list[tuple[str, int]] = []
 
