@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from functools import cache
 from html import unescape
 from html.entities import html5 as _HTML5_ENTITIES
 from itertools import accumulate
@@ -74,29 +75,38 @@ _REFERENCE_DEFINITION = re.compile(
     r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*\Z"
 )
 
-# HTML blocks: (start, end) pairs for CommonMark kinds 1-5, which end on the
-# line that holds the end marker; kinds 6 and 7 end at a blank line.
-_HTML_BLOCKS_WITH_END_MARKER = (
-    (re.compile(r"<(?:script|pre|style|textarea)(?=[ \t>]|\Z)", re.IGNORECASE),
-     re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)),
-    (re.compile(r"<!--"), re.compile(r"-->")),
-    (re.compile(r"<\?"), re.compile(r"\?>")),
-    (re.compile(r"<![A-Za-z]"), re.compile(r">")),
-    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
-)
-_HTML_BLOCK_TAG = re.compile(
-    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
-    r"details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
-    r"h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
-    r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
-    r"track|ul)(?=[ \t>]|/>|\Z)",
-    re.IGNORECASE,
-)
 # Each character of a tag can be read one way only, so a failing match backtracks linearly.
 _HTML_ATTRIBUTES = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*"""
-_HTML_BLOCK_ANY_TAG = re.compile(
-    rf"(?:<[A-Za-z][A-Za-z0-9-]*{_HTML_ATTRIBUTES}[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z"
-)
+
+
+@cache
+def _html_block_patterns():
+    """The patterns of HTML block starts, compiled on the first line that starts
+    with "<" (most documents have none, and every process would compile them).
+
+    (start, end) pairs for CommonMark kinds 1-5, which end on the line that
+    holds the end marker; then the starts of kinds 6 and 7, which end at a
+    blank line."""
+    with_end_marker = (
+        (re.compile(r"<(?:script|pre|style|textarea)(?=[ \t>]|\Z)", re.IGNORECASE),
+         re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)),
+        (re.compile(r"<!--"), re.compile(r"-->")),
+        (re.compile(r"<\?"), re.compile(r"\?>")),
+        (re.compile(r"<![A-Za-z]"), re.compile(r">")),
+        (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
+    )
+    known_tag = re.compile(
+        r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+        r"details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+        r"h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
+        r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
+        r"track|ul)(?=[ \t>]|/>|\Z)",
+        re.IGNORECASE,
+    )
+    any_tag = re.compile(
+        rf"(?:<[A-Za-z][A-Za-z0-9-]*{_HTML_ATTRIBUTES}[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z"
+    )
+    return with_end_marker, known_tag, any_tag
 
 # ---- front matter ---------------------------------------------------------------
 
@@ -555,12 +565,13 @@ def _starts_block(line: str, pos: int, col: int) -> bool:
 
 def _html_block_start(line: str, start: int, in_paragraph: bool):
     """The end condition of an HTML block starting here (None: a blank line), or False."""
-    for opening, end in _HTML_BLOCKS_WITH_END_MARKER:
+    with_end_marker, known_tag, any_tag = _html_block_patterns()
+    for opening, end in with_end_marker:
         if opening.match(line, start):
             return end
-    if _HTML_BLOCK_TAG.match(line, start):
+    if known_tag.match(line, start):
         return None
-    if not in_paragraph and _HTML_BLOCK_ANY_TAG.match(line, start):
+    if not in_paragraph and any_tag.match(line, start):
         return None
     return False
 
