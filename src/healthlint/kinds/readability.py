@@ -123,18 +123,17 @@ class ReadabilityCheck(Check):
             raise OptionError("must be at least 1", key="min_words" if self.min_words < 1 else "max_words")
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
+        scope = self.rule.scope
+        measure = self._grade if self.measure == "grade" else self._long_sentences
         for block in document.blocks:
-            if block.kind == "heading" or not in_scope(self.rule.scope, block.kind):
+            if block.kind == "heading" or not in_scope(scope, block.kind):
                 continue
-            if self.measure == "grade":
-                yield from self._grade(document, block)
-            else:
-                yield from self._long_sentences(document, block)
+            yield from measure(document, block)
 
     def _grade(self, document: Document, block: Block) -> Iterable[Finding]:
+        if len(block.words.all) < self.min_words:
+            return  # most blocks: their syllables need no counting
         counts = count_block(block)
-        if counts.words < self.min_words:
-            return
         grade = counts.grade
         if grade <= self.target:
             return
@@ -152,8 +151,11 @@ class ReadabilityCheck(Check):
         )
 
     def _long_sentences(self, document: Document, block: Block) -> Iterable[Finding]:
+        per_sentence = block.words.per_sentence
+        if not per_sentence or max(per_sentence) <= self.max_words:
+            return  # most blocks, told in C
         text = block.text
-        for (start, end), count in zip(block.sentences, block.words.per_sentence):
+        for (start, end), count in zip(block.sentences, per_sentence):
             if count > self.max_words:
                 yield self.finding(
                     document.span(block, start, end),
