@@ -67,21 +67,22 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
         span = _trim(text, 0, len(text))
         return (span,) if span[1] > span[0] else ()
     spans = []
+    append = spans.append
     start = 0
-    abbreviations = _ABBREVIATIONS
+    abbreviations, word_window, rfind = _ABBREVIATIONS, _WORD_WINDOW, text.rfind
     for candidate in (_ASCII_CANDIDATE if text.isascii() else _CANDIDATE).finditer(text):
         mark = candidate.start()
         if text[mark] == ".":
             # Most periods follow a plain word of letters or digits after a
             # space, which ends a sentence unless it is a known abbreviation:
             # that much is told here; anything else goes to the full test.
-            window = mark - _WORD_WINDOW if mark > _WORD_WINDOW else 0
-            space = text.rfind(" ", window, mark)
+            window = mark - word_window if mark > word_window else 0
+            space = rfind(" ", window, mark)
             word = text[space + 1 if space >= 0 else window : mark]
             if not (word.isalnum() and len(word) > 1 and word.lower() not in abbreviations):
                 if not _period_ends_sentence(text, candidate):
                     continue
-        spans.append((start, candidate.end(1)))
+        append((start, candidate.end(1)))
         start = candidate.end()
     if not spans:
         span = _trim(text, 0, len(text))
