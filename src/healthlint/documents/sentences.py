@@ -61,11 +61,7 @@ _WORD_WINDOW = 64
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Return (start, end) offsets of the sentences of `text`, trimmed of white space."""
     if "." not in text and "!" not in text and "?" not in text:
-        # No sentence end inside (headings, list items, cells): the trimmed text, if any.
-        if text and not text[0].isspace() and not text[-1].isspace():
-            return ((0, len(text)),)
-        span = _trim(text, 0, len(text))
-        return (span,) if span[1] > span[0] else ()
+        return _whole(text)  # no sentence end inside: headings, list items, cells
     spans = []
     append = spans.append
     start = 0
@@ -85,8 +81,7 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
         append((start, candidate.end(1)))
         start = candidate.end()
     if not spans:
-        span = _trim(text, 0, len(text))
-        return (span,) if span[1] > span[0] else ()
+        return _whole(text)
     spans.append((start, len(text)))
     # Each sentence holds its closing mark or the character after the white
     # space (never white space itself), so none is empty, and only the text's
@@ -96,6 +91,14 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     if text[-1].isspace():
         spans[-1] = _trim(text, start, len(text))
     return tuple(spans)
+
+
+def _whole(text: str) -> tuple[tuple[int, int], ...]:
+    """The one sentence of a text with no sentence end inside: the text trimmed, if anything is left."""
+    if text and not text[0].isspace() and not text[-1].isspace():
+        return ((0, len(text)),)  # most such texts: nothing to trim
+    span = _trim(text, 0, len(text))
+    return (span,) if span[1] > span[0] else ()
 
 
 def _period_ends_sentence(text: str, candidate) -> bool:
