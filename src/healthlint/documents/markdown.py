@@ -40,7 +40,7 @@ from bisect import bisect_right
 from functools import cache
 from html import unescape
 from html.entities import html5 as _HTML5_ENTITIES
-from itertools import accumulate
+from itertools import accumulate, count
 from operator import add
 
 from ..model import MASK, Block, SourceMap
@@ -426,12 +426,11 @@ class _BlockScanner:
 
     def _atx_heading(self, line: str, start: int, offset: int) -> None:
         hashes = _ATX_HEADING.match(line, start).end()
-        content = line[hashes:].strip()
-        content_start = hashes + len(line[hashes:]) - len(line[hashes:].lstrip())
+        rest = line[hashes:]
+        content = rest.strip()
+        content_start = hashes + len(rest) - len(rest.lstrip())
         # A closing run of #s goes when a space precedes it (or it is all there is).
-        end = len(content)
-        while end and content[end - 1] == "#":
-            end -= 1
+        end = len(content.rstrip("#"))
         if end == 0 or content[end - 1] in " \t":
             content = content[:end].rstrip()
         if content:
@@ -579,7 +578,11 @@ def _html_block_start(line: str, start: int, in_paragraph: bool):
 def _table_cells(row: str, offset: int) -> list[tuple[str, int]]:
     """(cell text, source offset) of each cell of a table row; `\\|` does not split."""
     bounds = [-1]
-    bounds.extend(m.start() for m in _TABLE_CELL_SEPARATOR.finditer(row) if m.group() == "|")
+    if "\\" in row:
+        bounds.extend(m.start() for m in _TABLE_CELL_SEPARATOR.finditer(row) if m.group() == "|")
+    else:
+        # Every pipe splits: the k-th (from 0) follows the k + 1 cells before it and k pipes.
+        bounds.extend(map(add, accumulate(map(len, row.split("|")[:-1])), count()))
     bounds.append(len(row))
     cells = []
     for number in range(len(bounds) - 1):
