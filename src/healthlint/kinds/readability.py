@@ -124,15 +124,20 @@ class ReadabilityCheck(Check):
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         scope = self.rule.scope
-        measure = self._grade if self.measure == "grade" else self._long_sentences
+        grade, min_words, max_words = self.measure == "grade", self.min_words, self.max_words
         for block in document.blocks:
             if block.kind == "heading" or not in_scope(scope, block.kind):
                 continue
-            yield from measure(document, block)
+            # Most blocks are too short to grade and have no long sentence:
+            # told here, without a generator for each.
+            words = block.words
+            if grade:
+                if len(words.all) >= min_words:
+                    yield from self._grade(document, block)
+            elif words.per_sentence and max(words.per_sentence) > max_words:
+                yield from self._long_sentences(document, block)
 
     def _grade(self, document: Document, block: Block) -> Iterable[Finding]:
-        if len(block.words.all) < self.min_words:
-            return  # most blocks: their syllables need no counting
         counts = count_block(block)
         grade = counts.grade
         if grade <= self.target:
@@ -151,11 +156,8 @@ class ReadabilityCheck(Check):
         )
 
     def _long_sentences(self, document: Document, block: Block) -> Iterable[Finding]:
-        per_sentence = block.words.per_sentence
-        if not per_sentence or max(per_sentence) <= self.max_words:
-            return  # most blocks, told in C
         text = block.text
-        for (start, end), count in zip(block.sentences, per_sentence):
+        for (start, end), count in zip(block.sentences, block.words.per_sentence):
             if count > self.max_words:
                 yield self.finding(
                     document.span(block, start, end),
