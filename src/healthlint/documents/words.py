@@ -3,9 +3,9 @@
 A word is a run of letters or digits, with inner apostrophes and hyphens
 ("don't", "anti-inflammatory" are one word each). Readability counts them,
 spelling looks each distinct one up, consistency compares their forms: finding
-them is a pass of the `regex` module over the text, as costly as some of those
-analyses themselves, so it is done once per block (`Block.words`, cached on the
-block) instead of once per analysis.
+them is a pass over the text as costly as some of those analyses themselves,
+so it is done once per block (`Block.words`, cached on the block) instead of
+once per analysis.
 """
 from __future__ import annotations
 
