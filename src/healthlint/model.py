@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Optional
 
 SEVERITIES = ("info", "warning", "error")
@@ -125,9 +126,16 @@ class Block:
     def words(self):
         """The block's words and how many each sentence holds (documents/words.py):
         found on first use and kept, so that the analyses share one pass."""
-        from .documents.words import find_words
+        return _word_finder()(self.text, self.sentences)
 
-        return find_words(self.text, self.sentences)
+
+@cache
+def _word_finder():
+    # Imported on first use (the documents package imports this module), and
+    # once: an import statement in Block.words cost more than most blocks' words.
+    from .documents.words import find_words
+
+    return find_words
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ format shares (BOM removal, line index). Rules only ever see `Block.text`;
 from __future__ import annotations
 
 import os
+from functools import cache
 from itertools import accumulate, count
 from operator import add
 
@@ -53,8 +54,11 @@ def parse_document(source: str, path: str = "<text>", format: str | None = None)
     return Document(path=path, format=format, source=source, blocks=blocks, line_starts=line_starts(source))
 
 
+@cache
 def _parser(format: str):
-    # Imported lazily so that linting plain text never pays for the HTML parser.
+    # Imported lazily so that linting plain text never pays for the HTML
+    # parser; once per format, not per file (an import statement costs more
+    # than parsing some short files' lines).
     if format == "markdown":
         from .markdown import parse_blocks
     elif format == "html":
@@ -69,21 +73,27 @@ def _parser(format: str):
 class BlockBuilder:
     """Collects the pieces of one block's text together with their source offsets."""
 
-    __slots__ = ("parts", "runs", "length", "stand_ins")
+    __slots__ = ("parts", "runs", "length", "stand_ins", "synthetic")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.runs: list[tuple[int, int]] = []
         self.length = 0
         self.stand_ins: list[tuple[int, int, int]] = []
+        self.synthetic = False  # whether add_synthetic has left placeholders in runs
 
     def add(self, text: str, source_offset: int) -> None:
         """Append text copied verbatim from the source at source_offset."""
         if not text:
             return
-        last = self.runs[-1] if self.runs else None
-        if not (last and self._contiguous(last, source_offset)):
-            self.runs.append((self.length, source_offset))
+        runs = self.runs
+        if runs:
+            # A new run unless this text follows the last one in the source too.
+            text_start, source_start = runs[-1]
+            if source_start < 0 or source_start + (self.length - text_start) != source_offset:
+                runs.append((self.length, source_offset))
+        else:
+            runs.append((self.length, source_offset))
         self.parts.append(text)
         self.length += len(text)
 
@@ -103,10 +113,7 @@ class BlockBuilder:
         self.length += len(text)
         # The next verbatim piece needs a run of its own.
         self.runs.append((self.length, -1))
-
-    def _contiguous(self, last: tuple[int, int], source_offset: int) -> bool:
-        text_start, source_start = last
-        return source_start >= 0 and source_start + (self.length - text_start) == source_offset
+        self.synthetic = True
 
     @property
     def empty(self) -> bool:
@@ -114,7 +121,9 @@ class BlockBuilder:
 
     def build(self, kind: str, index: int, level: int = 0) -> Block:
         text = "".join(self.parts)
-        source_map = SourceMap(_drop_placeholders(self.runs), tuple(self.stand_ins))
+        # Verbatim pieces only: their runs start at distinct offsets, with no placeholder.
+        runs = _drop_placeholders(self.runs) if self.synthetic or not self.runs else tuple(self.runs)
+        source_map = SourceMap(runs, tuple(self.stand_ins))
         return Block(kind, text, source_map, split_sentences(text), level, index)
 
 

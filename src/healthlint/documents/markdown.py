@@ -37,13 +37,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from functools import cache
 from html import unescape
 from html.entities import html5 as _HTML5_ENTITIES
-from itertools import accumulate
+from itertools import accumulate, count
 from operator import add
 
-from ..model import MASK, Block
+from ..model import MASK, Block, SourceMap
 from . import BlockBuilder
+from .sentences import split_sentences
 
 # A container on the stack is either a blockquote or a list item, the latter
 # stored as the column where its content starts.
@@ -56,7 +58,10 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # First characters of a line that may start something other than paragraph text.
 _BLOCK_START_CHARS = frozenset(" \t#>-*+_=|:~`<[0123456789") | {""}
+_BULLETS = ("- ", "* ", "+ ")
+_VERBATIM_LEAVES = ("fence", "html")  # leaves whose lines are not read as Markdown
 _INDENT = re.compile(r"[ \t]*")
+_SPACE_OR_TAB = (" ", "\t")
 _ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|\Z)")
 _FENCE_OPEN = re.compile(r"(`{3,})[^`]*\Z|~{3,}")
 _FENCE_CLOSE = re.compile(r"(`{3,}|~{3,})[ \t]*\Z")
@@ -70,29 +75,38 @@ _REFERENCE_DEFINITION = re.compile(
     r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*\Z"
 )
 
-# HTML blocks: (start, end) pairs for CommonMark kinds 1-5, which end on the
-# line that holds the end marker; kinds 6 and 7 end at a blank line.
-_HTML_BLOCKS_WITH_END_MARKER = (
-    (re.compile(r"<(?:script|pre|style|textarea)(?=[ \t>]|\Z)", re.IGNORECASE),
-     re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)),
-    (re.compile(r"<!--"), re.compile(r"-->")),
-    (re.compile(r"<\?"), re.compile(r"\?>")),
-    (re.compile(r"<![A-Za-z]"), re.compile(r">")),
-    (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
-)
-_HTML_BLOCK_TAG = re.compile(
-    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
-    r"details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
-    r"h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
-    r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
-    r"track|ul)(?=[ \t>]|/>|\Z)",
-    re.IGNORECASE,
-)
 # Each character of a tag can be read one way only, so a failing match backtracks linearly.
 _HTML_ATTRIBUTES = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*"""
-_HTML_BLOCK_ANY_TAG = re.compile(
-    rf"(?:<[A-Za-z][A-Za-z0-9-]*{_HTML_ATTRIBUTES}[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z"
-)
+
+
+@cache
+def _html_block_patterns():
+    """The patterns of HTML block starts, compiled on the first line that starts
+    with "<" (most documents have none, and every process would compile them).
+
+    (start, end) pairs for CommonMark kinds 1-5, which end on the line that
+    holds the end marker; then the starts of kinds 6 and 7, which end at a
+    blank line."""
+    with_end_marker = (
+        (re.compile(r"<(?:script|pre|style|textarea)(?=[ \t>]|\Z)", re.IGNORECASE),
+         re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)),
+        (re.compile(r"<!--"), re.compile(r"-->")),
+        (re.compile(r"<\?"), re.compile(r"\?>")),
+        (re.compile(r"<![A-Za-z]"), re.compile(r">")),
+        (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
+    )
+    known_tag = re.compile(
+        r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+        r"details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+        r"h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
+        r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
+        r"track|ul)(?=[ \t>]|/>|\Z)",
+        re.IGNORECASE,
+    )
+    any_tag = re.compile(
+        rf"(?:<[A-Za-z][A-Za-z0-9-]*{_HTML_ATTRIBUTES}[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z"
+    )
+    return with_end_marker, known_tag, any_tag
 
 # ---- front matter ---------------------------------------------------------------
 
@@ -194,8 +208,28 @@ class _BlockScanner:
                 if not line:
                     self._close_leaf()
                     continue
+            # A bullet item of plain text or an ATX heading at the left margin
+            # ends every open block but a top-level fence or HTML block: the
+            # usual list items and headings skip container matching too.
+            if self.containers or self.leaf not in _VERBATIM_LEAVES:
+                if line[:2] in _BULLETS and line[2:3] not in block_start_chars:
+                    self._start_at_margin()
+                    self.containers.append(2)  # the column after "- "
+                    self._open_paragraph()
+                    self._add_paragraph_line(line, 2, starts[number])
+                    continue
+                if line[:1] == "#" and _ATX_HEADING.match(line):
+                    self._start_at_margin()
+                    self._atx_heading(line, 0, starts[number])
+                    continue
             self._line(line, starts[number])
         self._close_leaf()
+
+    def _start_at_margin(self) -> None:
+        """Close the open leaf and containers before a block that starts at the left margin."""
+        self._close_leaf()
+        self.containers.clear()
+        self.empty_item = False
 
     def _front_matter(self, lines: list[str], starts: list[int]) -> int:
         """Emit the front matter's title and description; return the first line after it."""
@@ -392,12 +426,11 @@ class _BlockScanner:
 
     def _atx_heading(self, line: str, start: int, offset: int) -> None:
         hashes = _ATX_HEADING.match(line, start).end()
-        content = line[hashes:].strip()
-        content_start = hashes + len(line[hashes:]) - len(line[hashes:].lstrip())
+        rest = line[hashes:]
+        content = rest.strip()
+        content_start = hashes + len(rest) - len(rest.lstrip())
         # A closing run of #s goes when a space precedes it (or it is all there is).
-        end = len(content)
-        while end and content[end - 1] == "#":
-            end -= 1
+        end = len(content.rstrip("#"))
         if end == 0 or content[end - 1] in " \t":
             content = content[:end].rstrip()
         if content:
@@ -430,6 +463,18 @@ class _BlockScanner:
         text = pieces[0][0] if len(pieces) == 1 else "\n".join(piece for piece, _ in pieces)
         if edits is None:
             edits = _inline_edits(text)
+        if not edits:
+            # No markup (most blocks): the text is the pieces verbatim, joined
+            # by spaces that stand for the line ends, as a BlockBuilder would
+            # make it, without its bookkeeping.
+            if text.strip():
+                if len(pieces) == 1:
+                    runs: tuple[tuple[int, int], ...] = ((0, pieces[0][1]),)
+                else:
+                    text = text.replace("\n", " ")
+                    runs = _verbatim_runs(pieces)
+                self.blocks.append(Block(kind, text, SourceMap(runs), split_sentences(text), level, len(self.blocks)))
+            return
         builder = BlockBuilder()
         _build_text(builder, text, pieces, edits)
         # Markup removed or masked may leave no words (a paragraph that is one URL).
@@ -438,14 +483,29 @@ class _BlockScanner:
             self.blocks.append(builder.build(kind, len(self.blocks), level))
 
 
+def _verbatim_runs(pieces: list[tuple[str, int]]) -> tuple[tuple[int, int], ...]:
+    """The source map runs of pieces joined by spaces: each piece, then the
+    space standing for its line end (made up, so a run of its own)."""
+    runs = []
+    position = 0
+    for piece, offset in pieces:
+        if piece:  # (a line of white space beyond spaces and tabs is left empty)
+            runs.append((position, offset))
+            position += len(piece)
+        runs.append((position, offset + len(piece)))
+        position += 1
+    runs.pop()  # the last piece has no line end after it
+    return tuple(runs)
+
+
 # ---- block helpers ----------------------------------------------------------------
 
 
 def _skip_indent(line: str, pos: int, col: int) -> tuple[int, int]:
     """Position and column after the spaces and tabs at pos (tabs stop every 4 columns)."""
+    if line[pos : pos + 1] not in _SPACE_OR_TAB:
+        return pos, col  # most lines: no indentation
     end = _INDENT.match(line, pos).end()
-    if end == pos:
-        return pos, col
     for char in line[pos:end]:
         col = col + 4 - col % 4 if char == "\t" else col + 1
     return end, col
@@ -504,12 +564,13 @@ def _starts_block(line: str, pos: int, col: int) -> bool:
 
 def _html_block_start(line: str, start: int, in_paragraph: bool):
     """The end condition of an HTML block starting here (None: a blank line), or False."""
-    for opening, end in _HTML_BLOCKS_WITH_END_MARKER:
+    with_end_marker, known_tag, any_tag = _html_block_patterns()
+    for opening, end in with_end_marker:
         if opening.match(line, start):
             return end
-    if _HTML_BLOCK_TAG.match(line, start):
+    if known_tag.match(line, start):
         return None
-    if not in_paragraph and _HTML_BLOCK_ANY_TAG.match(line, start):
+    if not in_paragraph and any_tag.match(line, start):
         return None
     return False
 
@@ -517,7 +578,11 @@ def _html_block_start(line: str, start: int, in_paragraph: bool):
 def _table_cells(row: str, offset: int) -> list[tuple[str, int]]:
     """(cell text, source offset) of each cell of a table row; `\\|` does not split."""
     bounds = [-1]
-    bounds.extend(m.start() for m in _TABLE_CELL_SEPARATOR.finditer(row) if m.group() == "|")
+    if "\\" in row:
+        bounds.extend(m.start() for m in _TABLE_CELL_SEPARATOR.finditer(row) if m.group() == "|")
+    else:
+        # Every pipe splits: the k-th (from 0) follows the k + 1 cells before it and k pipes.
+        bounds.extend(map(add, accumulate(map(len, row.split("|")[:-1])), count()))
     bounds.append(len(row))
     cells = []
     for number in range(len(bounds) - 1):

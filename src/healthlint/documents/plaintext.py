@@ -8,6 +8,7 @@ case ("What Is Phenibut?").
 """
 from __future__ import annotations
 
+import re
 from itertools import accumulate, count
 from operator import add
 
@@ -17,6 +18,9 @@ from ..model import Block
 from . import BlockBuilder
 
 _LINE = regex.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+# A line of white space only (\s here is str.isspace) with a line before and
+# after it, in a text whose lines end with "\n": its final line end opens no line.
+_INNER_BLANK_LINE = re.compile(r"\n[^\S\n]*\n(?!\Z)")
 _LIST_MARKER = regex.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
 # A line that is only an HTML comment: suppression directives live there.
 _COMMENT_LINE = regex.compile(r"\s*<!--.*-->\s*$")
@@ -26,6 +30,9 @@ _SENTENCE_BREAK = regex.compile(r"[.!?]\s")
 _HEADING_MAX_WORDS = 16
 _ABBREVIATION_STOP = regex.compile(r"\b(?:vs|Dr|Mr|Mrs|Ms|St|Mt|Vol|Fig|approx|etc|e\.g|i\.e)\.", regex.IGNORECASE)
 _HEADING_MAX_CHARS = 150
+# Compiled here: regex.findall with a pattern string looks it up in the module's
+# cache through a dozen Python steps (flag tests, an import) on every call.
+_TITLE_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
 
 
 def _lines(source: str) -> list[tuple[str, int]]:
@@ -64,15 +71,18 @@ def looks_like_heading(text: str) -> bool:
 def _title_case(text: str) -> bool:
     """Every word of four letters or more starts with a capital, as in a heading
     that asks a question ("What Is Phenibut?"); a sentence that asks one does not."""
-    long_words = [word for word in regex.findall(r"\p{L}[\p{L}'’-]*", text) if len(word) >= 4]
+    long_words = [word for word in _TITLE_WORD.findall(text) if len(word) >= 4]
     return bool(long_words) and all(word[0].isupper() for word in long_words)
 
 
 def parse_blocks(source: str) -> list[Block]:
     lines = _lines(source)
-    one_paragraph_per_line = not any(
-        not text.strip() and 0 < number < len(lines) - 1 for number, (text, _) in enumerate(lines)
-    )
+    if "\r" in source:
+        one_paragraph_per_line = not any(
+            not text.strip() and 0 < number < len(lines) - 1 for number, (text, _) in enumerate(lines)
+        )
+    else:
+        one_paragraph_per_line = not _INNER_BLANK_LINE.search(source)
     blocks: list[Block] = []
     group: list[tuple[str, int]] = []
 

@@ -67,7 +67,7 @@ class Counts:
 
 
 def word_syllables(word: str) -> int:
-    if 2 <= len(word) <= 4 and _INITIALISM.fullmatch(word):
+    if 2 <= len(word) <= 4 and word.isupper() and _INITIALISM.fullmatch(word):  # (isupper: in C, for most words)
         return len(word) + 2 * word.count("W")  # F-D-A; W is "double-u"
     count = syllables(word)
     if not (word.isascii() and word.isalpha()):  # else no digits: most words
@@ -123,18 +123,22 @@ class ReadabilityCheck(Check):
             raise OptionError("must be at least 1", key="min_words" if self.min_words < 1 else "max_words")
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
+        scope = self.rule.scope
+        grade, min_words, max_words = self.measure == "grade", self.min_words, self.max_words
         for block in document.blocks:
-            if block.kind == "heading" or not in_scope(self.rule.scope, block.kind):
+            if block.kind == "heading" or not in_scope(scope, block.kind):
                 continue
-            if self.measure == "grade":
-                yield from self._grade(document, block)
-            else:
+            # Most blocks are too short to grade and have no long sentence:
+            # told here, without a generator for each.
+            words = block.words
+            if grade:
+                if len(words.all) >= min_words:
+                    yield from self._grade(document, block)
+            elif words.per_sentence and max(words.per_sentence) > max_words:
                 yield from self._long_sentences(document, block)
 
     def _grade(self, document: Document, block: Block) -> Iterable[Finding]:
         counts = count_block(block)
-        if counts.words < self.min_words:
-            return
         grade = counts.grade
         if grade <= self.target:
             return
