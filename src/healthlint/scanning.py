@@ -11,11 +11,12 @@ Two scanners give the same hits:
   `lazy_patterns` are not run at all: the check gets one unconfirmed hit per
   block that may hold them, and runs them itself if it needs their hits. The
   checks' `context_patterns` (a rule's exceptions, `unless`, `when`) go into
-  a second database, which tells which of them may match in a block: a check
-  then searches near its hits only for those (Hit.prefilter). It scans only
-  the blocks where checks that have context patterns may have hits, most
-  blocks have none, and those right after their own scan, while the caches
-  are warm; any other block when a check first asks about it.
+  a second database, which tells which of them may match in a block, and
+  then in the stretch (sentence, say) a check is about to search: a check
+  searches near its hits only for those (Hit.prefilter). It scans only the
+  blocks where checks that have context patterns may have hits (most blocks
+  have none), right after their own scan while the caches are warm, and any
+  other block when a check first asks about it.
 - RegexGateScanner everywhere else.
 
 Both give each regex operation a time limit that grows with the text; a
@@ -257,7 +258,7 @@ class HyperscanScanner:
         return hits, timed_out
 
     def _context_candidates(self, text: str) -> set[int]:
-        """The ids of the context patterns that may match in the text."""
+        """The ids of the context patterns that may match in the text (a block's, or a stretch of it)."""
         found: set[int] = set()
 
         def on_match(pattern_id, start, end, flags, context):
@@ -342,13 +343,14 @@ def _context_expression(pattern) -> tuple[str, bool] | None:
 
     A check searches a stretch of a block, and the `regex` module reads the
     end of that stretch as the end of the text: `\\bpill\\b` matches in "pill|s"
-    when the stretch ends at "|". The expression is scanned on the whole block,
-    so it leaves out the assertions that may look at what follows (\\b, \\B,
-    $, \\Z, \\z, lookarounds): without them it matches wherever the pattern
-    matches, in any stretch. (Where a stretch starts makes no difference: the
-    `regex` module looks behind it.) Leaving out an assertion only widens a
-    pattern, as long as nothing can fail on its account: so the lookarounds go
-    whole, and a pattern with atomic groups or possessive repeats is not read.
+    when the stretch ends at "|". The expression is scanned on the whole block
+    or on the stretch alone, so it leaves out the assertions that may look
+    outside a match (\\b, \\B, $, \\Z, \\z, lookarounds): without them it matches
+    wherever the pattern matches, in any stretch. Leaving out an assertion
+    only widens a pattern, as long as nothing can fail on its account: so the
+    lookarounds go whole, and a pattern with atomic groups or possessive
+    repeats is not read. (The anchors that remain, ^ and \\A, match at least as
+    often in a stretch alone.)
     """
     source, flags = pattern.pattern, pattern.flags
     if flags & ~(regex.IGNORECASE | regex.UNICODE | regex.VERSION0):

@@ -212,30 +212,42 @@ def _flags(case_sensitive: bool) -> int:
 
 
 class ContextPrefilter:
-    """In which blocks the checks' context patterns (Check.context_patterns) may match.
+    """Where the checks' context patterns (Check.context_patterns) may match.
 
     Given by a scanner that can tell this cheaply (Hyperscan's), on each hit
     (Hit.prefilter), so that a check need not search near a hit for an
-    exception, `unless` or `when` that cannot occur in the block: most do not
-    occur in most blocks. The answer may be a false "yes", never a false "no",
-    for any stretch of the block a check searches (see
+    exception, `unless` or `when` that cannot occur there: most do not occur
+    in most blocks, nor in most sentences of the blocks where they do. The
+    answer may be a false "yes", never a false "no" (see
     scanning._context_expression). A pattern it was not told about may match
-    anywhere. A block is looked at when first asked about.
+    anywhere.
     """
 
-    __slots__ = ("_pattern_ids", "_candidates", "_found")
+    __slots__ = ("_pattern_ids", "_candidates", "_found", "_found_in_stretch")
 
     def __init__(self, pattern_ids: dict[int, int], candidates: Callable[[str], set[int]]) -> None:
         self._pattern_ids = pattern_ids  # id() of a context pattern -> its id
-        self._candidates = candidates  # a block's text -> the ids of the patterns that may match in it
+        self._candidates = candidates  # a text -> the ids of the patterns that may match in it
         # id() of a block -> (the block, kept so that its id is not reused; its candidates)
         self._found: dict[int, tuple[Block, set[int]]] = {}
+        # (id() of a block, start, end) -> the candidates of that stretch of its text
+        self._found_in_stretch: dict[tuple[int, int, int], set[int]] = {}
 
-    def may_match(self, pattern, block: Block) -> bool:
+    def may_match(self, pattern, block: Block, start: int = 0, end: int | None = None) -> bool:
+        """Whether a search for the pattern from `start` to `end` of the block's text may find it."""
         pattern_id = self._pattern_ids.get(id(pattern))
         if pattern_id is None:
             return True
-        return pattern_id in self.look_at(block)
+        if pattern_id not in self.look_at(block):
+            return False
+        if start == 0 and (end is None or end == len(block.text)):
+            return True
+        # The sentences of one block are asked about by rule after rule: each is scanned once.
+        key = (id(block), start, end)
+        found = self._found_in_stretch.get(key)
+        if found is None:
+            found = self._found_in_stretch[key] = self._candidates(block.text[start:end])
+        return pattern_id in found
 
     def look_at(self, block: Block) -> set[int]:
         """The ids of the patterns that may match in the block."""

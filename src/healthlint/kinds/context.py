@@ -79,10 +79,10 @@ def window_texts(document: Document, block: Block, start: int, within: str):
 
 def found_near(document: Document, hit: Hit, within: str, pattern) -> bool:
     """Whether `pattern` matches in the `within` window around the hit, searching
-    only the blocks the hit's prefilter does not rule out."""
+    only where the hit's prefilter does not rule it out."""
     prefilter = hit.prefilter
     if prefilter is not None and within != "document" and not prefilter.may_match(pattern, hit.block):
         return False  # the window lies in the hit's block, where the pattern cannot match
     return any(pattern.search(text_block.text, start, end)
                for text_block, start, end in window_texts(document, hit.block, hit.start, within)
-               if prefilter is None or prefilter.may_match(pattern, text_block))
+               if prefilter is None or prefilter.may_match(pattern, text_block, start, end))

@@ -88,8 +88,11 @@ def accepts(check: Check, document: Document, hit: Hit) -> bool:
     if check.skip_negated and context.negated(block, start, bounds):
         return False
     exceptions = getattr(check, "exceptions", None)
-    if exceptions is not None and (hit.prefilter is None or hit.prefilter.may_match(exceptions, block)):
-        for exception in exceptions.finditer(block.text, max(0, start - 200), min(len(block.text), end + 200)):
+    if exceptions is None:
+        return True
+    around = max(0, start - 200), min(len(block.text), end + 200)
+    if hit.prefilter is None or hit.prefilter.may_match(exceptions, block, *around):
+        for exception in exceptions.finditer(block.text, *around):
             if exception.start() < end and start < exception.end():
                 return False
     return True
