@@ -15,8 +15,10 @@ Two scanners give the same hits:
   then in the stretch (sentence, say) a check is about to search: a check
   searches near its hits only for those (Hit.prefilter). It scans only the
   blocks where checks that have context patterns may have hits (most blocks
-  have none), right after their own scan while the caches are warm, and any
-  other block when a check first asks about it.
+  have none), one after the other once the document's own scan is done (the
+  two databases do not fit in the processor's caches together: scanning
+  block by block with both cost four times as much), and any other block
+  when a check first asks about it.
 - RegexGateScanner everywhere else.
 
 Both give each regex operation a time limit that grows with the text; a
@@ -207,8 +209,8 @@ class HyperscanScanner:
         # id() of each context pattern Hyperscan took -> its id (the checks keep the patterns alive).
         self.context_ids = {id(pattern): index for index, pattern in enumerate(context_patterns) if index in accepted}
         self.context_scratch = hyperscan.Scratch(self.context_database) if self.context_database else None
-        # The entries of the checks that have context patterns: a block that may hold
-        # one is scanned for context right after its own scan, while the caches are warm.
+        # The entries of the checks that have context patterns: the blocks that may
+        # hold one are scanned for context together, after the document's own scan.
         self.context_entries = {index for index, (check_index, _, _, _) in enumerate(self.entries)
                                 if ruleset.checks[check_index].context_patterns}
         # Patterns the check confirms itself when it needs them (Check.lazy_patterns).
@@ -224,6 +226,7 @@ class HyperscanScanner:
         candidates: list[int] = []
         lazy = self.lazy
         prefilter = ContextPrefilter(self.context_ids, self._context_candidates) if self.context_ids else None
+        context_blocks = []
 
         def on_match(pattern_id, start, end, flags, context):
             candidates.append(pattern_id)
@@ -236,7 +239,7 @@ class HyperscanScanner:
             if not candidates and not self.everywhere:
                 continue
             if prefilter is not None and not self.context_entries.isdisjoint(candidates):
-                prefilter.look_at(block)
+                context_blocks.append(block)
             limit = time_limit(len(text))
             for entry_index in sorted(set(candidates).union(self.everywhere)):
                 check_index, pattern_index, pattern, flags = self.entries[entry_index]
@@ -255,6 +258,8 @@ class HyperscanScanner:
                                 Hit(pattern_index, block, found.start(), found.end(), prefilter))
                 except TimeoutError:
                     timed_out.add(check_index)
+        for block in context_blocks:
+            prefilter.look_at(block)
         return hits, timed_out
 
     def _context_candidates(self, text: str) -> set[int]:
