@@ -173,3 +173,52 @@ def test_both_scanners_find_the_same_hits(builtin_ruleset):
     for text, name in texts:
         document = parse_document(text, name)
         assert flat(fast.scan(document, count)) == flat(portable.scan(document, count)), name
+
+
+def test_an_exception_cut_off_by_its_window_still_counts(tmp_path, monkeypatch):
+    """Exceptions are searched from 200 characters before a match to 200 after, and the
+    `regex` module reads the end of that stretch as the end of the text: here `\\bpil\\b`
+    is found in "pils", cut after "pil". Hyperscan, scanning the whole block for the
+    context patterns, must not rule that search out."""
+    text = "It is harmless" + (" filler" * 40)[:196] + " pils more."
+    assert text.index("pils") + 3 == text.index("harmless") + len("harmless") + 200
+    rule = {"id": "claims", "phrases": ["harmless"], "exceptions": [r"harmless[\s\S]*\bpil\b"]}
+    for scanner in ("hyperscan", "regex"):
+        monkeypatch.setenv("HEALTHLINT_SCANNER", scanner)
+        (tmp_path / scanner).mkdir()
+        assert found(make_rules(tmp_path / scanner, rule), text) == [], scanner
+
+
+def test_context_prefilter_never_rules_out_a_stretch_where_the_pattern_matches(builtin_ruleset):
+    """Every exception, `unless` and `when` of the built-in rules, searched in whole blocks and
+    in random stretches of the rules' examples and the example documents: wherever it matches,
+    the prefilter says it may."""
+    pytest.importorskip("hyperscan")
+    import random
+    from pathlib import Path
+
+    from healthlint.documents import parse_document
+    from healthlint.kinds.base import ContextPrefilter
+    from healthlint.scanning import HyperscanScanner
+
+    scanner = HyperscanScanner(builtin_ruleset)
+    patterns = [pattern for check in builtin_ruleset.checks for pattern in check.context_patterns]
+    assert patterns and all(id(pattern) in scanner.context_ids for pattern in patterns)
+    texts = [example.text for rule in builtin_ruleset.rules for example in rule.bad_examples + rule.good_examples]
+    root = Path(__file__).resolve().parents[1]
+    texts += [path.read_text(encoding="utf-8-sig") for path in sorted((root / "examples").iterdir())
+              if path.suffix in (".md", ".txt")]
+    chosen = random.Random(7)
+    ruled_out = 0
+    for text in texts:
+        for block in parse_document(text, "x.txt").blocks:
+            prefilter = ContextPrefilter(scanner.context_ids, scanner._context_candidates)
+            length = len(block.text)
+            stretches = [(0, length)] + [tuple(sorted((chosen.randrange(length + 1), chosen.randrange(length + 1))))
+                                         for _ in range(8)]
+            for pattern in patterns:
+                for start, end in stretches:
+                    if not prefilter.may_match(pattern, block, start, end):
+                        ruled_out += 1
+                        assert not pattern.search(block.text, start, end), (pattern.pattern, block.text[start:end])
+    assert ruled_out  # the prefilter does rule text out

@@ -9,7 +9,16 @@ Two scanners give the same hits:
   run, with the `regex` module, on only those blocks: the `regex` module stays
   the one judge of what matches, Hyperscan only rules text out. A check's
   `lazy_patterns` are not run at all: the check gets one unconfirmed hit per
-  block that may hold them, and runs them itself if it needs their hits.
+  block that may hold them, and runs them itself if it needs their hits. The
+  checks' `context_patterns` (a rule's exceptions, `unless`, `when`) go into
+  a second database, which tells which of them may match in a block, and
+  then in the stretch (sentence, say) a check is about to search: a check
+  searches near its hits only for those (Hit.prefilter). It scans only the
+  blocks where checks that have context patterns may have hits (most blocks
+  have none), one after the other once the document's own scan is done (the
+  two databases do not fit in the processor's caches together: scanning
+  block by block with both cost four times as much), and any other block
+  when a check first asks about it.
 - RegexGateScanner everywhere else.
 
 Both give each regex operation a time limit that grows with the text; a
@@ -25,7 +34,7 @@ from collections import defaultdict
 import regex
 
 from .cache import cache_home, write_quietly
-from .kinds.base import Hit, time_limit
+from .kinds.base import ContextPrefilter, Hit, time_limit
 from .model import Document
 from .ruleset import RuleSet
 
@@ -190,6 +199,20 @@ class HyperscanScanner:
         }
         self.database, accepted = _hyperscan_database(hyperscan, expressions)
         self.everywhere = [index for index in range(len(self.entries)) if index not in accepted]
+        context_patterns = [pattern for check in ruleset.checks for pattern in check.context_patterns]
+        context_expressions = {}
+        for index, pattern in enumerate(context_patterns):
+            expression = _context_expression(pattern)
+            if expression is not None:
+                context_expressions[index] = expression
+        self.context_database, accepted = _hyperscan_database(hyperscan, context_expressions)
+        # id() of each context pattern Hyperscan took -> its id (the checks keep the patterns alive).
+        self.context_ids = {id(pattern): index for index, pattern in enumerate(context_patterns) if index in accepted}
+        self.context_scratch = hyperscan.Scratch(self.context_database) if self.context_database else None
+        # The entries of the checks that have context patterns: the blocks that may
+        # hold one are scanned for context together, after the document's own scan.
+        self.context_entries = {index for index, (check_index, _, _, _) in enumerate(self.entries)
+                                if ruleset.checks[check_index].context_patterns}
         # Patterns the check confirms itself when it needs them (Check.lazy_patterns).
         self.lazy = {index for index, (check_index, pattern_index, _, _) in enumerate(self.entries)
                      if pattern_index in getattr(ruleset.checks[check_index], "lazy_patterns", ())}
@@ -202,6 +225,8 @@ class HyperscanScanner:
             return hits, timed_out
         candidates: list[int] = []
         lazy = self.lazy
+        prefilter = ContextPrefilter(self.context_ids, self._context_candidates) if self.context_ids else None
+        context_blocks = []
 
         def on_match(pattern_id, start, end, flags, context):
             candidates.append(pattern_id)
@@ -213,13 +238,15 @@ class HyperscanScanner:
                 self.database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.scratch)
             if not candidates and not self.everywhere:
                 continue
+            if prefilter is not None and not self.context_entries.isdisjoint(candidates):
+                context_blocks.append(block)
             limit = time_limit(len(text))
             for entry_index in sorted(set(candidates).union(self.everywhere)):
                 check_index, pattern_index, pattern, flags = self.entries[entry_index]
                 if check_index in timed_out:
                     continue
                 if entry_index in lazy:
-                    hits[check_index].append(Hit(pattern_index, block, -1, -1))
+                    hits[check_index].append(Hit(pattern_index, block, -1, -1, prefilter))
                     continue
                 compiled = self._compiled[entry_index]
                 if compiled is None:
@@ -227,10 +254,23 @@ class HyperscanScanner:
                 try:
                     for found in compiled.finditer(text, overlapped=True, timeout=limit):
                         if found.end() > found.start():
-                            hits[check_index].append(Hit(pattern_index, block, found.start(), found.end()))
+                            hits[check_index].append(
+                                Hit(pattern_index, block, found.start(), found.end(), prefilter))
                 except TimeoutError:
                     timed_out.add(check_index)
+        for block in context_blocks:
+            prefilter.look_at(block)
         return hits, timed_out
+
+    def _context_candidates(self, text: str) -> set[int]:
+        """The ids of the context patterns that may match in the text (a block's, or a stretch of it)."""
+        found: set[int] = set()
+
+        def on_match(pattern_id, start, end, flags, context):
+            found.add(pattern_id)
+
+        self.context_database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.context_scratch)
+        return found
 
 
 # Syntax of the `regex` module that Hyperscan lacks or reads otherwise: \m \M
@@ -300,6 +340,116 @@ def _ascii_pattern(pattern: str) -> str:
         out.append(mapped if mapped == "x" or escaped else "\\" + mapped)
         escaped = False
     return "".join(out)
+
+
+def _context_expression(pattern) -> tuple[str, bool] | None:
+    """A context pattern (TimedPattern) as a Hyperscan expression and whether it is caseless,
+    or None when this cannot make one that never misses.
+
+    A check searches a stretch of a block, and the `regex` module reads the
+    end of that stretch as the end of the text: `\\bpill\\b` matches in "pill|s"
+    when the stretch ends at "|". The expression is scanned on the whole block
+    or on the stretch alone, so it leaves out the assertions that may look
+    outside a match (\\b, \\B, $, \\Z, \\z, lookarounds): without them it matches
+    wherever the pattern matches, in any stretch. Leaving out an assertion
+    only widens a pattern, as long as nothing can fail on its account: so the
+    lookarounds go whole, and a pattern with atomic groups or possessive
+    repeats is not read. (The anchors that remain, ^ and \\A, match at least as
+    often in a stretch alone.)
+    """
+    source, flags = pattern.pattern, pattern.flags
+    if flags & ~(regex.IGNORECASE | regex.UNICODE | regex.VERSION0):
+        return None
+    source = _context_source(source)
+    if source is None or _beyond_hyperscan(source):
+        return None
+    return _ascii_pattern(source), bool(flags & regex.IGNORECASE)
+
+
+_DROPPED_ESCAPES = ("b", "B", "Z", "z")  # the assertions on what follows
+_QUANTIFIERS = ("*", "+", "?", "{")
+
+
+def _context_source(pattern: str) -> str | None:
+    """The pattern without the assertions that may look at what follows, with \\p{L}
+    and \\uXXXX in terms Hyperscan reads (as _ascii_bytes maps text); None where
+    this reading does not follow the pattern (a conditional, verbose mode, an
+    atomic group or possessive repeat, a nested set, \\p{L} in a negated set,
+    \\uXXXX in a set, a repeated lookaround)."""
+    if "(?(" in pattern or "(?>" in pattern or regex.search(r"\(\?[a-zA-Z-]*x|[*+?}]\+", pattern):
+        return None
+    out = []
+    position, set_start = 0, None  # set_start: where the set being read starts, if any
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\":
+            pair = pattern[position : position + 2]
+            if pattern.startswith(r"\p{L}", position):
+                if set_start is not None and pattern[set_start + 1 : set_start + 2] == "^":
+                    return None  # "not a letter" would lose what the mapping makes "x"
+                # Every letter is an ASCII letter or "x" once mapped.
+                out.append("A-Za-z" if set_start is not None else "[A-Za-z]")
+                position += 5
+            elif regex.match(r"\\u[0-9a-fA-F]{4}", pattern[position : position + 6]):
+                if set_start is not None:
+                    return None  # a range's characters need not map to a range
+                out.append(f"\\x{_ASCII_MAP[int(pattern[position + 2 : position + 6], 16)]:02x}")
+                position += 6
+            else:
+                if set_start is not None or pair[1:] not in _DROPPED_ESCAPES:
+                    out.append(pair)
+                position += 2
+            continue
+        if set_start is not None:
+            if char == "[":
+                return None
+            if char == "]":
+                set_start = None
+        elif char == "[":
+            set_start = position
+            # A "]" first in the set (after any "^") is a literal.
+            skip = 2 if pattern[position + 1 : position + 2] == "^" else 1
+            if pattern[position + skip : position + skip + 1] == "]":
+                out.append(pattern[position : position + skip + 1])
+                position += skip + 1
+                continue
+        elif char == "$":
+            position += 1
+            continue
+        elif pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), position):
+            position = _group_end(pattern, position)
+            if position is None or pattern[position : position + 1] in _QUANTIFIERS:
+                return None
+            continue
+        out.append(char)
+        position += 1
+    return "".join(out) if set_start is None else None
+
+
+def _group_end(pattern: str, start: int) -> int | None:
+    """The position after the group that opens at `start`, or None if it does not close."""
+    depth, position, in_set = 0, start, False
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\":
+            position += 2
+            continue
+        if in_set:
+            in_set = char != "]"
+        elif char == "[":
+            in_set = True
+            if pattern[position + 1 : position + 2] == "^":
+                position += 1
+            if pattern[position + 1 : position + 2] == "]":
+                position += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+        position += 1
+    return None
 
 
 def _hyperscan_database(hyperscan, expressions: dict[int, tuple[str, bool]]):

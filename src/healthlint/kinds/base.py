@@ -212,11 +212,58 @@ def _flags(case_sensitive: bool) -> int:
 # ---- hits and checks ----------------------------------------------------------
 
 
+class ContextPrefilter:
+    """Where the checks' context patterns (Check.context_patterns) may match.
+
+    Given by a scanner that can tell this cheaply (Hyperscan's), on each hit
+    (Hit.prefilter), so that a check need not search near a hit for an
+    exception, `unless` or `when` that cannot occur there: most do not occur
+    in most blocks, nor in most sentences of the blocks where they do. The
+    answer may be a false "yes", never a false "no" (see
+    scanning._context_expression). A pattern it was not told about may match
+    anywhere.
+    """
+
+    __slots__ = ("_pattern_ids", "_candidates", "_found", "_found_in_stretch")
+
+    def __init__(self, pattern_ids: dict[int, int], candidates: Callable[[str], set[int]]) -> None:
+        self._pattern_ids = pattern_ids  # id() of a context pattern -> its id
+        self._candidates = candidates  # a text -> the ids of the patterns that may match in it
+        # id() of a block -> (the block, kept so that its id is not reused; its candidates)
+        self._found: dict[int, tuple[Block, set[int]]] = {}
+        # (id() of a block, start, end) -> the candidates of that stretch of its text
+        self._found_in_stretch: dict[tuple[int, int, int], set[int]] = {}
+
+    def may_match(self, pattern, block: Block, start: int = 0, end: int | None = None) -> bool:
+        """Whether a search for the pattern from `start` to `end` of the block's text may find it."""
+        pattern_id = self._pattern_ids.get(id(pattern))
+        if pattern_id is None:
+            return True
+        if pattern_id not in self.look_at(block):
+            return False
+        if start == 0 and (end is None or end == len(block.text)):
+            return True
+        # The sentences of one block are asked about by rule after rule: each is scanned once.
+        key = (id(block), start, end)
+        found = self._found_in_stretch.get(key)
+        if found is None:
+            found = self._found_in_stretch[key] = self._candidates(block.text[start:end])
+        return pattern_id in found
+
+    def look_at(self, block: Block) -> set[int]:
+        """The ids of the patterns that may match in the block."""
+        known = self._found.get(id(block))
+        if known is None:
+            known = self._found[id(block)] = (block, self._candidates(block.text))
+        return known[1]
+
+
 class Hit(NamedTuple):
     pattern: int  # index into the Check's patterns
     block: Block
     start: int  # offsets into block.text
     end: int
+    prefilter: ContextPrefilter | None = None  # None: every context pattern may match anywhere
 
 
 class Check:
@@ -234,6 +281,10 @@ class Check:
     # and end -1, and the check runs the pattern itself, through `confirmed`,
     # only if it needs the hits after all.
     lazy_patterns: frozenset[int] = frozenset()
+    # The rule's own regexes (TimedPattern) that the check searches near its
+    # hits: exceptions, `unless`, `when`. A scanner that can tell in which
+    # blocks they may match says so on each hit (Hit.prefilter).
+    context_patterns: tuple[TimedPattern, ...] = ()
 
     def __init__(self, rule: Rule):
         self.rule = rule

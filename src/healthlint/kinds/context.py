@@ -10,6 +10,7 @@ from __future__ import annotations
 import regex
 
 from ..model import Block, Document
+from .base import Hit
 
 # Pairs of double quotes inside one sentence. Single quotes are left alone:
 # ’ is far more often an apostrophe than a quote in the texts we lint.
@@ -76,5 +77,12 @@ def window_texts(document: Document, block: Block, start: int, within: str):
     return [(block, sentence_start, sentence_end)]
 
 
-def found_near(document: Document, block: Block, start: int, within: str, pattern) -> bool:
-    return any(pattern.search(text_block.text, s, e) for text_block, s, e in window_texts(document, block, start, within))
+def found_near(document: Document, hit: Hit, within: str, pattern) -> bool:
+    """Whether `pattern` matches in the `within` window around the hit, searching
+    only where the hit's prefilter does not rule it out."""
+    prefilter = hit.prefilter
+    if prefilter is not None and within != "document" and not prefilter.may_match(pattern, hit.block):
+        return False  # the window lies in the hit's block, where the pattern cannot match
+    return any(pattern.search(text_block.text, start, end)
+               for text_block, start, end in window_texts(document, hit.block, hit.start, within)
+               if prefilter is None or prefilter.may_match(pattern, text_block, start, end))

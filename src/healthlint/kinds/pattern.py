@@ -53,6 +53,8 @@ class PatternCheck(Check):
         when = rule.option("when")
         self.when = (when[0].compiled(), when[1]) if when else None
         self.exceptions = Terms(rule.exceptions).compiled()
+        self.context_patterns = tuple(pattern for pattern in (self.exceptions, unless and self.unless[0],
+                                                              when and self.when[0]) if pattern)
         self.scope = set(rule.scope)
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
@@ -61,9 +63,9 @@ class PatternCheck(Check):
             block, start, end = hit.block, hit.start, hit.end
             if not accepts(self, document, hit):
                 continue
-            if self.when and not context.found_near(document, block, start, self.when[1], self.when[0]):
+            if self.when and not context.found_near(document, hit, self.when[1], self.when[0]):
                 continue
-            if self.unless and context.found_near(document, block, start, self.unless[1], self.unless[0]):
+            if self.unless and context.found_near(document, hit, self.unless[1], self.unless[0]):
                 continue
             match = block.text[start:end]
             replacement = None
@@ -86,8 +88,11 @@ def accepts(check: Check, document: Document, hit: Hit) -> bool:
     if check.skip_negated and context.negated(block, start, bounds):
         return False
     exceptions = getattr(check, "exceptions", None)
-    if exceptions is not None:
-        for exception in exceptions.finditer(block.text, max(0, start - 200), min(len(block.text), end + 200)):
+    if exceptions is None:
+        return True
+    around = max(0, start - 200), min(len(block.text), end + 200)
+    if hit.prefilter is None or hit.prefilter.may_match(exceptions, block, *around):
+        for exception in exceptions.finditer(block.text, *around):
             if exception.start() < end and start < exception.end():
                 return False
     return True

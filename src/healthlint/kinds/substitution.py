@@ -30,6 +30,7 @@ class SubstitutionCheck(Check):
         self.preferred = tuple(preferred for _, preferred in term_map)
         self.patterns = tuple(phrase_regex(term) for term, _ in term_map)
         self.exceptions = Terms(rule.exceptions).compiled()
+        self.context_patterns = (self.exceptions,) if self.exceptions else ()
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         for hit in hits:
