@@ -33,6 +33,7 @@ from collections import defaultdict
 
 import regex
 
+from . import pattern_cache
 from .cache import cache_home, write_quietly
 from .kinds.base import ContextPrefilter, Hit, time_limit
 from .model import Document
@@ -250,7 +251,7 @@ class HyperscanScanner:
                     continue
                 compiled = self._compiled[entry_index]
                 if compiled is None:
-                    compiled = self._compiled[entry_index] = regex.compile(pattern, flags)
+                    compiled = self._compiled[entry_index] = pattern_cache.compile(pattern, flags)
                 try:
                     for found in compiled.finditer(text, overlapped=True, timeout=limit):
                         if found.end() > found.start():
@@ -370,13 +371,19 @@ _DROPPED_ESCAPES = ("b", "B", "Z", "z")  # the assertions on what follows
 _QUANTIFIERS = ("*", "+", "?", "{")
 
 
+# Compiled once: the translation below runs over every context pattern of the
+# pack in each run (it names the cached database).
+_VERBOSE_OR_POSSESSIVE = regex.compile(r"\(\?[a-zA-Z-]*x|[*+?}]\+")
+_UNICODE_ESCAPE = regex.compile(r"\\u[0-9a-fA-F]{4}")
+
+
 def _context_source(pattern: str) -> str | None:
     """The pattern without the assertions that may look at what follows, with \\p{L}
     and \\uXXXX in terms Hyperscan reads (as _ascii_bytes maps text); None where
     this reading does not follow the pattern (a conditional, verbose mode, an
     atomic group or possessive repeat, a nested set, \\p{L} in a negated set,
     \\uXXXX in a set, a repeated lookaround)."""
-    if "(?(" in pattern or "(?>" in pattern or regex.search(r"\(\?[a-zA-Z-]*x|[*+?}]\+", pattern):
+    if "(?(" in pattern or "(?>" in pattern or _VERBOSE_OR_POSSESSIVE.search(pattern):
         return None
     out = []
     position, set_start = 0, None  # set_start: where the set being read starts, if any
@@ -390,7 +397,7 @@ def _context_source(pattern: str) -> str | None:
                 # Every letter is an ASCII letter or "x" once mapped.
                 out.append("A-Za-z" if set_start is not None else "[A-Za-z]")
                 position += 5
-            elif regex.match(r"\\u[0-9a-fA-F]{4}", pattern[position : position + 6]):
+            elif _UNICODE_ESCAPE.match(pattern, position):
                 if set_start is not None:
                     return None  # a range's characters need not map to a range
                 out.append(f"\\x{_ASCII_MAP[int(pattern[position + 2 : position + 6], 16)]:02x}")

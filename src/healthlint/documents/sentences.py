@@ -13,6 +13,8 @@ import re
 
 import regex
 
+from .. import pattern_cache
+
 # Abbreviations after which a period never ends a sentence (compared lower-cased,
 # without the final period). Units (mg, ml, hrs...) are not among them: in
 # health writing "Take 500 mg. Do not..." ends a sentence far more often than
@@ -46,7 +48,7 @@ _OPENERS = frozenset(
 # (The look-behind sits after the first mark, where it reads "the mark is not
 # preceded by another": the engine then skips ahead to the marks by their
 # character class alone, a third faster than trying the look-behind everywhere.)
-_CANDIDATE = regex.compile(r"([.!?](?<![.!?].)[.!?]*+[\"'”’)\]]*+)\s++(?=[\p{Lu}\p{N}\"'“‘(\[¿¡*_#-])")
+_CANDIDATE = pattern_cache.compile(r"([.!?](?<![.!?].)[.!?]*+[\"'”’)\]]*+)\s++(?=[\p{Lu}\p{N}\"'“‘(\[¿¡*_#-])")
 # The same for ASCII text, where \s, \p{Lu} and \p{N} are exactly these
 # classes: the standard library's engine finds the candidates twice as fast.
 # (Without possessive quantifiers, which it lacks before Python 3.11: no part

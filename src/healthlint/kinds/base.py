@@ -186,14 +186,19 @@ def terms(value):
     return Terms(tuple(phrase_regex(p) for p in phrases) + patterns)
 
 
+# Compiled once: regex.match(pattern_text, ...) looks the pattern up in the
+# module's cache on every call, and a pack has hundreds of phrases.
+_WORD_CHAR = regex.compile(r"\w")
+
+
 def phrase_regex(phrase: str) -> str:
     """A literal phrase as a regex: word-bounded, any run of spaces between words,
     straight and curly apostrophes alike, hyphen or space alike."""
     words = phrase.strip().split()
     escaped = ["".join(_phrase_char(char) for char in word) for word in words]
     body = r"\s+".join(escaped)
-    start = r"\b" if regex.match(r"\w", words[0]) else ""
-    end = r"\b" if regex.search(r"\w$", words[-1]) else ""
+    start = r"\b" if _WORD_CHAR.match(words[0]) else ""
+    end = r"\b" if _WORD_CHAR.match(words[-1][-1]) else ""
     return f"{start}{body}{end}"
 
 
@@ -328,7 +333,7 @@ class Check:
     def _lazy_compiled(self, index: int):
         cache = self.__dict__.setdefault("_lazy_patterns_compiled", {})
         if index not in cache:
-            cache[index] = regex.compile(self.patterns[index], _flags(self.case_sensitive))
+            cache[index] = pattern_cache.compile(self.patterns[index], _flags(self.case_sensitive))
         return cache[index]
 
     # Helpers for subclasses.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import regex
 
+from .. import pattern_cache
 from ..model import Block, Document
 from .base import Hit
 
@@ -27,11 +28,11 @@ _NEGATOR = (
 _AUXILIARIES = r"(?:(?:has|have|had|is|are|was|were|be|been|yet|ever)\s+){0,3}(?:(?:a|an|the)\s+)?$"
 # The words between stay in the negator's clause: "so they do not overlap, then
 # take 50 mg" is not a negated instruction.
-_NEGATED = regex.compile(_NEGATOR + r"(?:[^\s,;:]+\s+){0,2}" + _AUXILIARIES, regex.IGNORECASE)
+_NEGATED = pattern_cache.compile(_NEGATOR + r"(?:[^\s,;:]+\s+){0,2}" + _AUXILIARIES, regex.IGNORECASE)
 # A match that is itself a "no ..." claim carries its own negation: "with no
 # grogginess and no side effects" claims both, so the earlier "no" does not
 # reach across "and" ("not safe or risk-free" still denies both).
-_NEGATED_ACROSS_NO_AND = regex.compile(_NEGATOR + r"(?:(?!and\b)[^\s,;:]+\s+){0,2}" + _AUXILIARIES, regex.IGNORECASE)
+_NEGATED_ACROSS_NO_AND = pattern_cache.compile(_NEGATOR + r"(?:(?!and\b)[^\s,;:]+\s+){0,2}" + _AUXILIARIES, regex.IGNORECASE)
 
 WINDOWS = ("sentence", "sentence-or-next", "paragraph", "document")
 
