@@ -889,7 +889,14 @@ def _best_long_form(short: str, text: str) -> Optional[tuple[int, int, str]]:
     words = [match.span() for match in _SPACE_TOKEN.finditer(text)]
     long_end = _trim_end(text, words[-1][0], words[-1][1])
     best, best_key = None, None
-    for index in range(len(words) - 1, -1, -1):
+    last = len(words) - 1
+    held = 0  # content words between this word and the last: every long form from here on holds them
+    for index in range(last, -1, -1):
+        if index < last - 1:
+            following = text[words[index + 1][0] : words[index + 1][1]]
+            held += sum(1 for word in following.split() if word.lower() not in STOPWORDS)  # as _score splits
+        if best_key is not None and best_key >= (_RANK[FIT_TIGHT], most_groups - 0.5 * max(0, held - most_groups)):
+            break  # _score of any long form from here on, at most this: none can beat the best
         word_start, word_end = words[index]
         word = text[word_start:word_end]
         opens = word.startswith(("(", "[")) and not (")" in word or "]" in word)
