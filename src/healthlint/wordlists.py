@@ -9,8 +9,8 @@
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import regex
@@ -45,13 +45,16 @@ def term_words(term: str) -> list[str]:
 
 
 def _data(name: str) -> str:
-    return (resources.files("healthlint") / "data" / name).read_text(encoding="utf-8")
+    # Beside this module, as cache.builtin_rules_folder finds the rules (importlib.resources
+    # would add its own imports to every run's start).
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", name), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def _entries(text: str) -> list[str]:
-    entries = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            entries.append(line)
-    return entries
+    """The lines without comments and spaces, empty ones left out. The lists have
+    comments on a few lines at the top only: the others are just stripped."""
+    lines = text.splitlines()
+    if "#" in text:
+        lines = [line.split("#", 1)[0] if "#" in line else line for line in lines]
+    return list(filter(None, map(str.strip, lines)))

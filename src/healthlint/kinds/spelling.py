@@ -21,10 +21,13 @@ British spellings of a known word ("oestrogen"); a word whose first letter
 differs from the term's; another form of the term ("anemic" for "anemia",
 "psychotic" for "psychosis"); a word as close to two terms as to one.
 
-Speed: the vocabulary is indexed once per process by deletions (the SymSpell
-method): each term is stored under every string made by deleting up to two of
-its letters, so a word is looked up by its own deletions instead of being
-compared with every term.
+Speed: the vocabulary is indexed by deletions (the SymSpell method): each term
+is stored under every string made by deleting up to two of its letters, so a
+word is looked up by its own deletions instead of being compared with every
+term. Since a word and a term must share their first letter, the index is one
+per first letter, over the rest of the term, and is built the first time a
+word with that letter is looked up: a run that lints one file builds only the
+few it needs.
 
 Limits: a misspelling that is itself an English word ("heroine" for
 "heroin") or that changes the first letter is not found; a correct medical
@@ -99,7 +102,13 @@ class Vocabulary:
                 self.spelling.setdefault(word.lower(), word)
         self.min_length = min_length
         self.long_term = long_term
-        self._index: dict[str, tuple[str, ...]] | None = None
+        # The terms a word may misspell, by their first letter; each letter's index is
+        # built when a word with that letter is first looked up.
+        self._by_initial: dict[str, list[str]] = {}
+        for term in self.spelling:
+            if len(term) >= min_length:
+                self._by_initial.setdefault(term[0], []).append(term)
+        self._indexes: dict[str, dict[str, list[str]]] = {}
 
     def __contains__(self, word: str) -> bool:
         return word in self.spelling
@@ -107,31 +116,34 @@ class Vocabulary:
     def max_edits(self, term: str) -> int:
         return 2 if len(term) >= self.long_term else 1
 
-    @property
-    def index(self) -> dict[str, tuple[str, ...]]:
-        if self._index is None:
-            index: dict[str, list[str]] = {}
-            for term in self.spelling:
-                if len(term) >= self.min_length:
-                    for key in _deletions(term, self.max_edits(term)):
-                        index.setdefault(key, []).append(term)
-            self._index = {key: tuple(terms) for key, terms in index.items()}
-        return self._index
+    def _index(self, initial: str) -> dict[str, list[str]]:
+        """The terms starting with `initial`, under the deletions of the rest of them."""
+        index = self._indexes.get(initial)
+        if index is None:
+            index = self._indexes[initial] = {}
+            for term in self._by_initial.get(initial, ()):
+                for key in _deletions(term[1:], self.max_edits(term)):
+                    index.setdefault(key, []).append(term)
+        return index
 
     def nearest(self, word: str) -> tuple[str, int] | None:
         """The one term within its edit limit of `word`, or None (none, or a tie)."""
-        index = self.index
+        index = self._index(word[0])
         best: dict[str, int] = {}
         # The keys both have, found in C; the order they come in does not matter,
         # since a tie between two terms gives no answer.
+        # Only terms with the word's first letter are wanted, and for two words that
+        # share their first letter, the deletions that make them equal can always
+        # leave that letter alone: the rest of the word is looked up in the index of
+        # the rest of the terms with its first letter.
         # A term allowed one edit shares a key of at most one deletion with every
         # word one edit away. A term allowed two (long_term letters or more) is
-        # indexed under keys of long_term - 2 letters or more, which a word
+        # indexed under keys of long_term - 3 letters or more, which a word
         # reaches with two deletions only when it has long_term letters itself.
         depth = 2 if len(word) >= self.long_term else 1
-        for key in index.keys() & _deletions(word, depth):
+        for key in index.keys() & _deletions(word[1:], depth):
             for term in index[key]:
-                if term in best or term[0] != word[0]:
+                if term in best:
                     continue
                 limit = self.max_edits(term)
                 if abs(len(term) - len(word)) > limit:
@@ -152,27 +164,32 @@ def vocabulary(terms: tuple[str, ...], min_length: int, long_term: int) -> Vocab
 
 
 def _deletions(word: str, depth: int) -> set[str]:
-    """The word and every string made by deleting up to `depth` of its letters."""
-    length = len(word)
-    found = {word}
-    if depth >= 1:
-        found.update([word[:i] + word[i + 1 :] for i in range(length)])
+    """The word and every string made by deleting one (`depth` 1) or up to two
+    (`depth` 2) of its letters."""
+    ones = [word[:i] + word[i + 1 :] for i in range(len(word))]
+    found = {word, *ones}
     if depth >= 2:
-        # Two deletions, at i < j, made at once rather than one from each of the first.
-        found.update([word[:i] + word[i + 1 : j] + word[j + 1 :] for i in range(length) for j in range(i + 1, length)])
-    if depth >= 3:
-        frontier = found
-        for _ in range(depth - 2):
-            frontier = {item[:i] + item[i + 1 :] for item in frontier for i in range(len(item))}
-            found = found | frontier
+        # The second deletion at or after the first, in the string the first left:
+        # each pair once, one slice joined instead of two.
+        found.update([one[:j] + one[j + 1 :] for i, one in enumerate(ones) for j in range(i, len(one))])
     return found
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Optimal string alignment distance (Damerau-Levenshtein without repeated
-    edits of one substring), or limit + 1 once it must exceed `limit`."""
+    edits of one substring), or limit + 1 when it exceeds `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    # A common start and end cost nothing and change no distance: only the letters
+    # between them are compared, a few for a typo ("corticoster|io|d", "|oi|").
+    start, a_end, b_end = 0, len(a), len(b)
+    shorter = min(a_end, b_end)
+    while start < shorter and a[start] == b[start]:
+        start += 1
+    while a_end > start and b_end > start and a[a_end - 1] == b[b_end - 1]:
+        a_end -= 1
+        b_end -= 1
+    a, b = a[start:a_end], b[start:b_end]
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -186,7 +203,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
         if min(current) > limit:
             return limit + 1
         previous2, previous = previous, current
-    return previous[len(b)]
+    return min(previous[len(b)], limit + 1)
 
 
 def _stems(word: str) -> set[str]:
