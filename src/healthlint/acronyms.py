@@ -52,6 +52,7 @@ from typing import Optional
 
 import regex
 
+from . import pattern_cache
 from .model import Block, Document
 
 FIT_TIGHT, FIT_NUMBERED, FIT_LOOSE, FIT_NONE = "tight", "numbered", "loose", "none"
@@ -73,7 +74,7 @@ class _CompiledOnFirstUse:
 
     def __getattr__(self, name: str):
         if self._compiled is None:
-            self._compiled = regex.compile(self._pattern, self._flags)
+            self._compiled = pattern_cache.compile(self._pattern, self._flags)
         value = getattr(self._compiled, name)
         setattr(self, name, value)
         return value
@@ -104,7 +105,7 @@ _NAME_AFTER = _CompiledOnFirstUse(
 )
 # The shape of a gene symbol or a numbered type: capitals, then a digit ("BRCA1",
 # "COL4A1", "FSHD1"): a name, not an abbreviation to spell out.
-_SYMBOL = regex.compile(r"\p{Lu}{2,}\d[\p{Lu}\d]*")
+_SYMBOL = pattern_cache.compile(r"\p{Lu}{2,}\d[\p{Lu}\d]*")
 # Words before a symbol that make it a name: "a gene called GJB2".
 _NAME_BEFORE = _CompiledOnFirstUse(
     r"\b(?:genes?|proteins?|called|named|acronym|abbreviation|abbreviated(?:\s+as)?|known\s+as|referred\s+to\s+as)"
@@ -113,36 +114,36 @@ _NAME_BEFORE = _CompiledOnFirstUse(
 )
 # Not abbreviations: an author's initials in a reference ("Siegel JD, Rhinehart E"),
 # phone numbers ("1-800-CDC-INFO") and identifiers ("NCT00004992").
-_SURNAME_BEFORE = regex.compile(r"\p{Lu}[\p{Ll}'’-]+\s$")
-_INITIALS_AFTER = regex.compile(r"[,.]|\s+et\s+al\b")
-_IDENTIFIER = regex.compile(r"\d+-\d{3}|.*\d{5}")
+_SURNAME_BEFORE = pattern_cache.compile(r"\p{Lu}[\p{Ll}'’-]+\s$")
+_INITIALS_AFTER = pattern_cache.compile(r"[,.]|\s+et\s+al\b")
+_IDENTIFIER = pattern_cache.compile(r"\d+-\d{3}|.*\d{5}")
 _LIST_GLUE = _CompiledOnFirstUse(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)")
 
 # Roman numerals, with the letter of a stage or type ("stage IIIB", "type IIa"), and
 # sex-chromosome karyotypes ("XXY"): not abbreviations.
-_PLAIN_WORD = regex.compile(r"\p{Lu}?\p{Ll}{2,}")
-_ROMAN = regex.compile(r"[IVX]+[A-Ea-e]?|[XY]{2,}")
+_PLAIN_WORD = pattern_cache.compile(r"\p{Lu}?\p{Ll}{2,}")
+_ROMAN = pattern_cache.compile(r"[IVX]+[A-Ea-e]?|[XY]{2,}")
 # A pronunciation guide in brackets: "(ah-RITH-me-ahs)", "(to-MOG-rah-fee)".
 _PRONUNCIATION = _CompiledOnFirstUse(
     r"\((?=[^()]*\p{Ll}-|[^()]*-\p{Ll})[A-Za-z]+(?:-[A-Za-z]+)+(?:[ ,]+[A-Za-z]+(?:-[A-Za-z]+)*)*\)"
 )
-_WORD = regex.compile(
+_WORD = pattern_cache.compile(
     r"(?<![\p{L}\p{N}])(?:\p{L}\.){2,}(?!\p{L})|(?<![\p{L}\p{N}])\p{L}(?:\.\p{L})+(?![\p{L}\p{N}])"
     r"|[\p{L}\p{N}]+(?:[-‐‑][\p{L}\p{N}]+)*(?:['’]s\b)?"
 )
-_SPACE_TOKEN = regex.compile(r"\S+")
-_HYPHEN = regex.compile(r"[-‐‑]")
-_HYPHEN_PIECE = regex.compile(r"[^-‐‑]+")
-_LETTER = regex.compile(r"\p{L}")
-_LETTERS2 = regex.compile(r"\p{L}{2,}")
-_ITEM_NUMBER = regex.compile(r"[IVX]+|\p{Lu}|\d+")
-_SMALL_ROMAN = regex.compile(r"[ivx]+")
-_CAPITAL_OR_DIGIT = regex.compile(r"[\p{Lu}\p{N}]")
-_TWO_CAPITALS = regex.compile(r"\p{Lu}.*\p{Lu}")
-_TWO_SMALL = regex.compile(r"\p{Ll}{2}|\p{Lu}{5}")
-_VOWEL = regex.compile(r"[aeiouy]")
+_SPACE_TOKEN = pattern_cache.compile(r"\S+")
+_HYPHEN = pattern_cache.compile(r"[-‐‑]")
+_HYPHEN_PIECE = pattern_cache.compile(r"[^-‐‑]+")
+_LETTER = pattern_cache.compile(r"\p{L}")
+_LETTERS2 = pattern_cache.compile(r"\p{L}{2,}")
+_ITEM_NUMBER = pattern_cache.compile(r"[IVX]+|\p{Lu}|\d+")
+_SMALL_ROMAN = pattern_cache.compile(r"[ivx]+")
+_CAPITAL_OR_DIGIT = pattern_cache.compile(r"[\p{Lu}\p{N}]")
+_TWO_CAPITALS = pattern_cache.compile(r"\p{Lu}.*\p{Lu}")
+_TWO_SMALL = pattern_cache.compile(r"\p{Ll}{2}|\p{Lu}{5}")
+_VOWEL = pattern_cache.compile(r"[aeiouy]")
 _NO_APOSTROPHES = str.maketrans("", "", "'’′")
-_ALNUM_RUN = regex.compile(r"[\p{L}\p{N}]+")
+_ALNUM_RUN = pattern_cache.compile(r"[\p{L}\p{N}]+")
 _QUOTES = "\"'“”‘’«»"
 _CLAUSE_BREAK = set(",;:—–()[]")
 
@@ -699,7 +700,7 @@ _STANDS_FOR = _CompiledOnFirstUse(
 # What a definition needs: brackets, ", or" or a key word ("also called", "stands for"...).
 # A block that holds none is not read for definitions, and the two patterns above are
 # tried only where a match can start, not at every word: each try is one short match.
-_COMMA_OR = regex.compile(r",\s*or")
+_COMMA_OR = pattern_cache.compile(r",\s*or")
 _DEFINITION_MARKS = {
     "(": "(", "[": "[", ", or": _COMMA_OR,
     "called": "called", "known": "known", "referred": "referred", "abbreviated": "abbreviated",
@@ -712,10 +713,10 @@ _SAID_AFTER_WORDS = (
     ("referred", ("referred",)), ("abbreviated", ("abbreviated",)),
 )
 _STANDS_FOR_WORDS = ("stands", "short", "abbreviation")
-_SPACES_BEFORE = regex.compile(r"(?r)[,(]?\s*")  # searched backwards from a key word
-_RUN_BEFORE = regex.compile(r"(?r)[\p{L}\p{N}\-.]*")  # the short form before ", or", backwards
-_RUN_START = regex.compile(r"(?<![\p{L}\p{N}\-.])[\p{L}\p{N}\-.]")
-_THREE_WORDS_BACK = regex.compile(r"(?r)(?:\S+\s+){0,3}\S*")  # "ABC is an abbreviation"
+_SPACES_BEFORE = pattern_cache.compile(r"(?r)[,(]?\s*")  # searched backwards from a key word
+_RUN_BEFORE = pattern_cache.compile(r"(?r)[\p{L}\p{N}\-.]*")  # the short form before ", or", backwards
+_RUN_START = pattern_cache.compile(r"(?<![\p{L}\p{N}\-.])[\p{L}\p{N}\-.]")
+_THREE_WORDS_BACK = pattern_cache.compile(r"(?r)(?:\S+\s+){0,3}\S*")  # "ABC is an abbreviation"
 
 
 def _said_after(text: str, comma_ors: list[int], marks: set[str]):
@@ -762,7 +763,7 @@ def _matches_from(pattern, text: str, starts: list[tuple[int, int]]):
             end = match.end()
 
 
-_CLAUSE_END = regex.compile(r"[.;:()\[\]]|,\s")
+_CLAUSE_END = pattern_cache.compile(r"[.;:()\[\]]|,\s")
 
 
 def _clause_end(text: str, start: int) -> int:
@@ -841,7 +842,7 @@ def _words_before(text: str, start: int, end: int, count: int) -> list[tuple[int
     return words[:count][::-1]
 
 
-_SPACE_TOKEN_BACKWARDS = regex.compile(r"(?r)\S+")
+_SPACE_TOKEN_BACKWARDS = pattern_cache.compile(r"(?r)\S+")
 
 
 def _window(letters: str) -> int:
@@ -1063,7 +1064,7 @@ def _misnamed_tail(text: str, words, long_end: int, letters: str, need: int) -> 
     return None
 
 
-_NAME_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
+_NAME_WORD = pattern_cache.compile(r"\p{L}[\p{L}'’-]*")
 
 
 def _title_case_name(long: str, letters: int) -> bool:
@@ -1533,7 +1534,7 @@ def _reading(whole: str, known: set[str], forms: set[str]) -> tuple[tuple[int, i
     return tuple(reading)
 
 
-_TOKEN_START = regex.compile(r"(?r)\S*")  # searched backwards: the start of the token before a position
+_TOKEN_START = pattern_cache.compile(r"(?r)\S*")  # searched backwards: the start of the token before a position
 
 
 def _words_with_two_capitals(text: str):
