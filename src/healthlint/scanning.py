@@ -34,7 +34,7 @@ from collections import defaultdict
 import regex
 
 from . import pattern_cache
-from .cache import cache_home, write_quietly
+from .cache import cache_home, code_fingerprint, write_quietly
 from .kinds.base import ContextPrefilter, Hit, time_limit
 from .model import Document
 from .ruleset import RuleSet
@@ -193,20 +193,29 @@ class HyperscanScanner:
             for pattern_index, pattern in enumerate(check.patterns)
         ]
         self._compiled: list = [None] * len(self.entries)
-        expressions = {
-            index: (_ascii_pattern(pattern), bool(flags & regex.IGNORECASE))
-            for index, (_, _, pattern, flags) in enumerate(self.entries)
-            if not _beyond_hyperscan(pattern)
-        }
-        self.database, accepted = _hyperscan_database(hyperscan, expressions)
+
+        def expressions():
+            return {
+                index: (_ascii_pattern(pattern), bool(flags & regex.IGNORECASE))
+                for index, (_, _, pattern, flags) in enumerate(self.entries)
+                if not _beyond_hyperscan(pattern)
+            }
+
+        written = [(pattern, flags) for _, _, pattern, flags in self.entries]
+        self.database, accepted = _hyperscan_database(hyperscan, "rules", written, expressions)
         self.everywhere = [index for index in range(len(self.entries)) if index not in accepted]
         context_patterns = [pattern for check in ruleset.checks for pattern in check.context_patterns]
-        context_expressions = {}
-        for index, pattern in enumerate(context_patterns):
-            expression = _context_expression(pattern)
-            if expression is not None:
-                context_expressions[index] = expression
-        self.context_database, accepted = _hyperscan_database(hyperscan, context_expressions)
+
+        def context_expressions():
+            found = {}
+            for index, pattern in enumerate(context_patterns):
+                expression = _context_expression(pattern)
+                if expression is not None:
+                    found[index] = expression
+            return found
+
+        written = [(pattern.pattern, pattern.flags) for pattern in context_patterns]
+        self.context_database, accepted = _hyperscan_database(hyperscan, "context", written, context_expressions)
         # id() of each context pattern Hyperscan took -> its id (the checks keep the patterns alive).
         self.context_ids = {id(pattern): index for index, pattern in enumerate(context_patterns) if index in accepted}
         self.context_scratch = hyperscan.Scratch(self.context_database) if self.context_database else None
@@ -459,16 +468,20 @@ def _group_end(pattern: str, start: int) -> int | None:
     return None
 
 
-def _hyperscan_database(hyperscan, expressions: dict[int, tuple[str, bool]]):
+def _hyperscan_database(hyperscan, name: str, written: list, make_expressions):
     """One prefilter database for the patterns Hyperscan accepts, and their ids.
 
-    The database is kept on disk by content (compiling takes a second). When
+    The database is kept on disk (compiling takes a second), named by the
+    patterns as the rules write them and by this code's fingerprint, so that a
+    run that finds it translates no pattern (`make_expressions` gives the
+    translations, {id: (expression, caseless)}, and is called only when the file
+    is missing: translating the pack took ~15 ms of a one-file run). When
     Hyperscan refuses a pattern (a construct it lacks, a bounded repeat too
     large), each pattern is tried alone and the refused ones are left out.
     """
-    if not expressions:
+    if not written:
         return None, set()
-    key = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), sorted(expressions.items()))).encode())
+    key = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), code_fingerprint(), name, written)).encode())
     cache_file = os.path.join(cache_home(), f"hyperscan-{key.hexdigest()[:32]}.db")
     try:
         with open(cache_file + ".ids", encoding="ascii") as handle:
@@ -477,6 +490,9 @@ def _hyperscan_database(hyperscan, expressions: dict[int, tuple[str, bool]]):
             return hyperscan.loadb(handle.read(), hyperscan.HS_MODE_BLOCK), accepted
     except (OSError, ValueError, hyperscan.error):
         pass
+    expressions = make_expressions()
+    if not expressions:
+        return None, set()
     try:
         database = _compile(hyperscan, expressions)
         accepted = set(expressions)
