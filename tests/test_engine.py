@@ -161,6 +161,11 @@ def test_both_scanners_find_the_same_hits(builtin_ruleset):
         texts += [(path.read_text(encoding="utf-8-sig"), path.name) for path in sorted(folder.iterdir())
                   if path.suffix in (".md", ".txt", ".html")]
     texts.append(("Café “naïve” users’ claims… it’s harmless — no side‑effects 😀.", "x.txt"))
+    # Characters the mapping to ASCII once turned into something a pattern reads
+    # otherwise: a long s and a Kelvin sign that match "s" and "k" ignoring case,
+    # an ellipsis that "[^.!?;]" lets through, digits beyond ASCII.
+    texts.append(("This remedy has no ſide effects and no ris\u212a.\n\nIt is all natural… so it is "
+                  "completely safe. Take ٢ capsules daily; results in ١٠ days.", "x.txt"))
     fast, portable = HyperscanScanner(builtin_ruleset), RegexGateScanner(builtin_ruleset)
     count = len(builtin_ruleset.checks)
 

@@ -286,10 +286,13 @@ class HyperscanScanner:
 # Syntax of the `regex` module that Hyperscan lacks or reads otherwise: \m \M
 # \L<...> \N{...} \X \G \R, braces that are not a plain repeat (fuzzy
 # matching: "{e<=1}"), branch reset "(?|", and flag groups other than i, m, s
-# and x ("(?V1)", "(?r)", "(?f)", "(?w)", recursion "(?R)"). Found anywhere,
+# and x ("(?V1)", "(?r)", "(?f)", "(?w)", recursion "(?R)"), and negated sets
+# that the text's mapping to ASCII would not keep a superset. Found anywhere,
 # even where they mean something else ("\{json\}"): a false alarm only costs speed.
 _BEYOND_HYPERSCAN = regex.compile(
     r"\\[mMLNXGR]|\{(?![\d,\s]*\})[^{}]*\}|\(\?\||\(\?(?=[-a-zA-Z0-9]+[:)])(?![-imsx]+[:)])"
+    # A negated set that holds a letter or a digit, or \w \d \p \P (see _AsciiMap).
+    r"|\[\^(?:\\[^wdpP]|[^\]\\A-Za-z0-9])*(?:[A-Za-z0-9]|\\[wdpP])"
 )
 
 
@@ -298,31 +301,39 @@ def _beyond_hyperscan(pattern: str) -> bool:
 
 
 # Hyperscan reads bytes; block text is mapped to ASCII one character for one
-# byte, so that byte offsets stay character offsets and \w, \b and literal
-# punctuation keep their meaning: curly quotes and dashes become their ASCII
-# look-alikes, other letters and digits become "x" (a word character), the
-# rest DEL (neither word nor space). Patterns get the same mapping for their
-# literal characters. The result is a superset of the real matches, which the
-# `regex` module then checks.
-_LOOKALIKES = {
-    "’": "'", "‘": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "″": '"',
-    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": ".", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-}
+# byte, so that byte offsets stay character offsets, and so that whatever the
+# `regex` module matches, Hyperscan matches in the mapped text: white space
+# becomes a space; a word character (as the `regex` module's \w has it) a
+# digit "0" if it is a decimal digit, the ASCII letter it matches ignoring case
+# if there is one ("ſ" is "s", the Kelvin sign "k"), else "x"; anything else
+# DEL (neither word nor space). Patterns get the same mapping for their
+# literal characters. The one place where this is not a superset is a
+# negated set that holds a letter or digit ("[^a-z]" takes "é", not the "x"
+# it becomes): such patterns are left to the `regex` module (_BEYOND_HYPERSCAN).
+# (Curly quotes, dashes and the ellipsis were once mapped to their ASCII
+# look-alikes: "[^.!?;]" then missed the "…" that the `regex` module passes.)
+_WORD_CHARACTER = regex.compile(r"\w")
+_ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 class _AsciiMap(dict):
     def __missing__(self, code: int) -> int:
         char = chr(code)
-        if char in _LOOKALIKES:
-            mapped = _LOOKALIKES[char]
-        elif char.isspace():
+        if char.isspace():
             mapped = " "
-        elif char.isalnum() or char == "_":
-            mapped = "x"
+        elif _WORD_CHARACTER.match(char):
+            mapped = "0" if char.isdecimal() else _ascii_fold(char)
         else:
             mapped = "\x7f"
         self[code] = ord(mapped)
         return self[code]
+
+
+def _ascii_fold(char: str) -> str:
+    for letter in _ASCII_LETTERS:
+        if regex.fullmatch(letter, char, regex.IGNORECASE):
+            return letter
+    return "x"
 
 
 _ASCII_MAP = _AsciiMap({code: code for code in range(128)})
@@ -346,8 +357,14 @@ def _ascii_pattern(pattern: str) -> str:
             escaped = char == "\\" and not escaped
             continue
         mapped = chr(_ASCII_MAP[ord(char)])
-        # Escape the look-alike (it may be "." or "-") unless a backslash already does.
-        out.append(mapped if mapped == "x" or escaped else "\\" + mapped)
+        if mapped.isalnum():
+            # A letter or digit stands for itself; a backslash before it would
+            # make another thing of it ("\\s", "\\0"): drop one that escaped the original.
+            if escaped:
+                out.pop()
+            out.append(mapped)
+        else:
+            out.append(mapped if escaped else "\\" + mapped)  # DEL or a space, escaped once
         escaped = False
     return "".join(out)
 
