@@ -14,7 +14,6 @@ Flesch-Kincaid grade by 0.12.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 import re
 
@@ -73,7 +72,9 @@ _SILENT_INNER_E = re.compile(
 @lru_cache(maxsize=1)
 def _exceptions() -> dict[str, int]:
     table: dict[str, int] = {}
-    text = (resources.files("healthlint") / "data" / "syllables.txt").read_text(encoding="utf-8")
+    from .wordlists import data_file_text
+
+    text = data_file_text("syllables.txt")
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if line:

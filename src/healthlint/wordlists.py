@@ -20,17 +20,17 @@ _WORD_PART = regex.compile(r"\p{L}+")
 
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    return frozenset(_entries(_data("english_words.txt")))
+    return frozenset(_entries(data_file_text("english_words.txt")))
 
 
 @lru_cache(maxsize=1)
 def medical_terms() -> tuple[str, ...]:
-    return tuple(_entries(_data("medical_terms.txt")))
+    return tuple(_entries(data_file_text("medical_terms.txt")))
 
 
 @lru_cache(maxsize=1)
 def places() -> tuple[str, ...]:
-    return tuple(_entries(_data("places.txt")))
+    return tuple(_entries(data_file_text("places.txt")))
 
 
 def read_terms(path: str | Path) -> tuple[str, ...]:
@@ -44,7 +44,8 @@ def term_words(term: str) -> list[str]:
     return _WORD_PART.findall(term)
 
 
-def _data(name: str) -> str:
+def data_file_text(name: str) -> str:
+    """A file of src/healthlint/data, as text."""
     # Beside this module, as cache.builtin_rules_folder finds the rules (importlib.resources
     # would add its own imports to every run's start).
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", name), encoding="utf-8") as handle:
