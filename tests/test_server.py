@@ -638,5 +638,8 @@ def test_changes_during_a_lint_are_linted_together_as_soon_as_it_ends(monkeypatc
     assert [version for version, *_ in linted] == [1, 2, 4]
     assert published == [1, 4]  # version 2's findings were stale when its lint ended
     (_, _, two_started, two_ended), (_, text, four_started, _) = linted[1], linted[2]
-    assert two_started - sent < 0.1  # at once, no quiet period
-    assert text == "Four.\n" and four_started - two_ended < 0.1  # as soon as the running lint ended
+    # Version 2 linted at all says there is no quiet period (one would have waited out versions
+    # 2 and 3); the bounds below only say "soon", with room for a loaded machine's scheduling
+    # (0.1 s failed there twice while the whole suite ran beside other work).
+    assert two_started - sent < 0.15  # at once
+    assert text == "Four.\n" and four_started - two_ended < 0.15  # as soon as the running lint ended
