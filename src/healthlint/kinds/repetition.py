@@ -543,6 +543,11 @@ class _Index:
         self._every_word = False  # whether _of_word holds every word of the document
         self._counts: Counter | None = None
         self._frequency: dict[str, int] = {}
+        # The words of the document a query phrase may start with, end with,
+        # and hold (see _Needs), once known: then a phrase with none of them in
+        # place is known not to be worded like a query without running the
+        # patterns, which cost far more than these look-ups.
+        self.query_words: tuple[set[str], set[str], set[str]] | None = None
 
     @property
     def counts(self) -> Counter:
@@ -601,6 +606,16 @@ class _Index:
             places[word].append(index)
         self._of_word = dict(places)
         self._every_word = True
+
+    def shapes(self, key: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+        """Where the query patterns match the phrase of these words."""
+        if self.query is None:
+            return ()
+        if self.query_words is not None:
+            starting, ending, holding = self.query_words
+            if key[0] not in starting and key[-1] not in ending and holding.isdisjoint(key):
+                return ()
+        return _shapes(self.query, " ".join(key))
 
     def positions(self, key: tuple[str, ...]) -> list[int]:
         """The first-word index of every occurrence of a phrase, overlapping ones included."""
@@ -860,18 +875,16 @@ class Candidate:
     @_measured
     def shapes(self) -> tuple[tuple[int, int], ...]:
         """Where the query patterns match the phrase."""
-        query = self._index.query
-        return _shapes(query, self.text) if query else ()
+        return self._index.shapes(self.words)
 
     @_measured
     def modifiers(self) -> set[str]:
         """The words of the phrase that make it a query; for a phrase cut short
         by max_words, also those of the query it continues into."""
         modifiers = _covered(self.text, self.shapes)
-        query = self._index.query
-        if query and not self.shapes and len(self.words) == self._index.max_words:
+        if self._index.query and not self.shapes and len(self.words) == self._index.max_words:
             for grown in _continued(self._index.tokens, self.firsts, self.words):
-                modifiers |= _covered(grown, _shapes(query, grown))
+                modifiers |= _covered(" ".join(grown), self._index.shapes(grown))
         return modifiers
 
     @_measured
@@ -1050,7 +1063,7 @@ def _apart(firsts: list[int], length: int) -> list[int]:
     return kept
 
 
-def _continued(tokens: list[str], firsts: list[int], key: tuple[str, ...]) -> tuple[str, str]:
+def _continued(tokens: list[str], firsts: list[int], key: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """The phrase grown to the right, and to the left, by the words that follow
     (precede) every occurrence alike."""
     grown = []
@@ -1063,8 +1076,7 @@ def _continued(tokens: list[str], firsts: list[int], key: tuple[str, ...]) -> tu
             if len(seen) != 1 or BREAK in seen:
                 break
             extra.append(seen.pop())
-        words_grown = (*key, *extra) if direction > 0 else (*reversed(extra), *key)
-        grown.append(" ".join(words_grown))
+        grown.append((*key, *extra) if direction > 0 else (*reversed(extra), *key))
     return grown[0], grown[1]
 
 
@@ -1307,6 +1319,7 @@ class RepetitionCheck(Check):
         # without, those of the query words alone.
         vocabulary = set(index.counts) if headings else set(tokens)
         starting, ending, holding = self.needs.words(vocabulary) if self.query else (set(), set(), set())
+        index.query_words = starting, ending, holding
         if not (headings or starting or ending or holding):
             return {}
         # In headings: grown rightwards from their pairs of words, as far as the
@@ -1339,7 +1352,7 @@ class RepetitionCheck(Check):
             index.known(around)
             for key, positions in around.items():
                 # Outside headings (those in one are found above), it must match a pattern itself.
-                if len(key) == cut or (len(key) >= self.min_words and _shapes(self.query, " ".join(key))):
+                if len(key) == cut or (len(key) >= self.min_words and index.shapes(key)):
                     possible[key] = positions
             for grows, edge, direction in ((leftwards, -1, -1), (rightwards, 0, 1)):
                 level = {key: found for key, found in around.items() if len(key) == cut and (key[edge],) in seeds}
