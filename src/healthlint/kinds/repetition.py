@@ -74,6 +74,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from itertools import accumulate, compress, count, islice, repeat
 from math import log2
 from typing import Iterable
@@ -683,7 +684,14 @@ class _Needs:
         self._first = {text for where, text, whole in needs if where == "start" and whole}
         self._prefixes = tuple(text for where, text, whole in needs if where == "start" and not whole)
         self._last = {text for where, text, whole in needs if where == "end" and whole}
-        self._suffixes = tuple(text for where, text, whole in needs if where == "end" and not whole)
+        # Hundreds of suffixes (the cities): a word is tried only against those
+        # that end in its last letters (all of them are that long at least).
+        suffixes = {text for where, text, whole in needs if where == "end" and not whole}
+        self._last_letters = itemgetter(slice(-min(2, *map(len, suffixes)) if suffixes else -1, None))
+        self._suffixes: dict[str, tuple[str, ...]] = defaultdict(tuple)
+        for suffix in sorted(suffixes):
+            self._suffixes[self._last_letters(suffix)] += (suffix,)
+        self._suffixes = dict(self._suffixes)
         inner = {text for where, text, _ in needs if where == "any"}
         self._holding = re.compile("|".join(map(re.escape, sorted(inner)))).search if inner else None
         # Words already sorted, kept across documents (a vocabulary is small):
@@ -700,7 +708,8 @@ class _Needs:
         if new:
             listed = list(new)
             new_starts = new & self._first | set(compress(listed, map(str.startswith, listed, repeat(self._prefixes))))
-            new_ends = new & self._last | set(compress(listed, map(str.endswith, listed, repeat(self._suffixes))))
+            suffixes = map(self._suffixes.get, map(self._last_letters, listed), repeat(()))
+            new_ends = new & self._last | set(compress(listed, map(str.endswith, listed, suffixes)))
             new_holds = set(filter(self._holding, listed)) if self._holding else set()
             starts |= new_starts
             ends |= new_ends
@@ -1362,8 +1371,9 @@ class RepetitionCheck(Check):
         # Not worded like a query itself (or it would have been grown above), so
         # it must start and end with a content word to be a candidate.
         continued = {key for key in continued - possible.keys() if not {key[0], key[-1]} & STOPWORDS}
-        index.locate(min(key, key=count) for key in continued)
-        possible.update((key, index.positions(key)) for key in continued)
+        if continued:
+            index.locate(min(key, key=count) for key in continued)
+            possible.update((key, index.positions(key)) for key in continued)
         index.known(possible)
         return possible
 
