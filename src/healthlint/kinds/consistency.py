@@ -244,7 +244,9 @@ class ConsistencyCheck(Check):
             case = any(
                 forms[word.lower()] > 1 and (_INNER_CAPITAL.search(word) or word.isupper()
                                              and word.lower() not in self.english)
-                for word in shown if not word.islower() and not word.istitle() or _INNER_CAPITAL.search(word)
+                # An ASCII word in small letters or Title Case has no inner capital.
+                for word in shown
+                if not word.islower() and not word.istitle() or not word.isascii() and _INNER_CAPITAL.search(word)
             )
         # A hyphenated or spaced form whose closed form the text also holds, and
         # that _joins would compare: what _hyphen_compares and _spacing_compares

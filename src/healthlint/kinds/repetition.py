@@ -74,6 +74,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from itertools import accumulate, compress, count, islice, repeat
 from math import log2
 from typing import Iterable
@@ -543,6 +544,11 @@ class _Index:
         self._every_word = False  # whether _of_word holds every word of the document
         self._counts: Counter | None = None
         self._frequency: dict[str, int] = {}
+        # The words of the document a query phrase may start with, end with,
+        # and hold (see _Needs), once known: then a phrase with none of them in
+        # place is known not to be worded like a query without running the
+        # patterns, which cost far more than these look-ups.
+        self.query_words: tuple[set[str], set[str], set[str]] | None = None
 
     @property
     def counts(self) -> Counter:
@@ -601,6 +607,16 @@ class _Index:
             places[word].append(index)
         self._of_word = dict(places)
         self._every_word = True
+
+    def shapes(self, key: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+        """Where the query patterns match the phrase of these words."""
+        if self.query is None:
+            return ()
+        if self.query_words is not None:
+            starting, ending, holding = self.query_words
+            if key[0] not in starting and key[-1] not in ending and holding.isdisjoint(key):
+                return ()
+        return _shapes(self.query, " ".join(key))
 
     def positions(self, key: tuple[str, ...]) -> list[int]:
         """The first-word index of every occurrence of a phrase, overlapping ones included."""
@@ -668,7 +684,14 @@ class _Needs:
         self._first = {text for where, text, whole in needs if where == "start" and whole}
         self._prefixes = tuple(text for where, text, whole in needs if where == "start" and not whole)
         self._last = {text for where, text, whole in needs if where == "end" and whole}
-        self._suffixes = tuple(text for where, text, whole in needs if where == "end" and not whole)
+        # Hundreds of suffixes (the cities): a word is tried only against those
+        # that end in its last letters (all of them are that long at least).
+        suffixes = {text for where, text, whole in needs if where == "end" and not whole}
+        self._last_letters = itemgetter(slice(-min(2, *map(len, suffixes)) if suffixes else -1, None))
+        self._suffixes: dict[str, tuple[str, ...]] = defaultdict(tuple)
+        for suffix in sorted(suffixes):
+            self._suffixes[self._last_letters(suffix)] += (suffix,)
+        self._suffixes = dict(self._suffixes)
         inner = {text for where, text, _ in needs if where == "any"}
         self._holding = re.compile("|".join(map(re.escape, sorted(inner)))).search if inner else None
         # Words already sorted, kept across documents (a vocabulary is small):
@@ -685,7 +708,8 @@ class _Needs:
         if new:
             listed = list(new)
             new_starts = new & self._first | set(compress(listed, map(str.startswith, listed, repeat(self._prefixes))))
-            new_ends = new & self._last | set(compress(listed, map(str.endswith, listed, repeat(self._suffixes))))
+            suffixes = map(self._suffixes.get, map(self._last_letters, listed), repeat(()))
+            new_ends = new & self._last | set(compress(listed, map(str.endswith, listed, suffixes)))
             new_holds = set(filter(self._holding, listed)) if self._holding else set()
             starts |= new_starts
             ends |= new_ends
@@ -860,18 +884,16 @@ class Candidate:
     @_measured
     def shapes(self) -> tuple[tuple[int, int], ...]:
         """Where the query patterns match the phrase."""
-        query = self._index.query
-        return _shapes(query, self.text) if query else ()
+        return self._index.shapes(self.words)
 
     @_measured
     def modifiers(self) -> set[str]:
         """The words of the phrase that make it a query; for a phrase cut short
         by max_words, also those of the query it continues into."""
         modifiers = _covered(self.text, self.shapes)
-        query = self._index.query
-        if query and not self.shapes and len(self.words) == self._index.max_words:
+        if self._index.query and not self.shapes and len(self.words) == self._index.max_words:
             for grown in _continued(self._index.tokens, self.firsts, self.words):
-                modifiers |= _covered(grown, _shapes(query, grown))
+                modifiers |= _covered(" ".join(grown), self._index.shapes(grown))
         return modifiers
 
     @_measured
@@ -1050,7 +1072,7 @@ def _apart(firsts: list[int], length: int) -> list[int]:
     return kept
 
 
-def _continued(tokens: list[str], firsts: list[int], key: tuple[str, ...]) -> tuple[str, str]:
+def _continued(tokens: list[str], firsts: list[int], key: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """The phrase grown to the right, and to the left, by the words that follow
     (precede) every occurrence alike."""
     grown = []
@@ -1063,8 +1085,7 @@ def _continued(tokens: list[str], firsts: list[int], key: tuple[str, ...]) -> tu
             if len(seen) != 1 or BREAK in seen:
                 break
             extra.append(seen.pop())
-        words_grown = (*key, *extra) if direction > 0 else (*reversed(extra), *key)
-        grown.append(" ".join(words_grown))
+        grown.append((*key, *extra) if direction > 0 else (*reversed(extra), *key))
     return grown[0], grown[1]
 
 
@@ -1307,6 +1328,7 @@ class RepetitionCheck(Check):
         # without, those of the query words alone.
         vocabulary = set(index.counts) if headings else set(tokens)
         starting, ending, holding = self.needs.words(vocabulary) if self.query else (set(), set(), set())
+        index.query_words = starting, ending, holding
         if not (headings or starting or ending or holding):
             return {}
         # In headings: grown rightwards from their pairs of words, as far as the
@@ -1339,7 +1361,7 @@ class RepetitionCheck(Check):
             index.known(around)
             for key, positions in around.items():
                 # Outside headings (those in one are found above), it must match a pattern itself.
-                if len(key) == cut or (len(key) >= self.min_words and _shapes(self.query, " ".join(key))):
+                if len(key) == cut or (len(key) >= self.min_words and index.shapes(key)):
                     possible[key] = positions
             for grows, edge, direction in ((leftwards, -1, -1), (rightwards, 0, 1)):
                 level = {key: found for key, found in around.items() if len(key) == cut and (key[edge],) in seeds}
@@ -1349,8 +1371,9 @@ class RepetitionCheck(Check):
         # Not worded like a query itself (or it would have been grown above), so
         # it must start and end with a content word to be a candidate.
         continued = {key for key in continued - possible.keys() if not {key[0], key[-1]} & STOPWORDS}
-        index.locate(min(key, key=count) for key in continued)
-        possible.update((key, index.positions(key)) for key in continued)
+        if continued:
+            index.locate(min(key, key=count) for key in continued)
+            possible.update((key, index.positions(key)) for key in continued)
         index.known(possible)
         return possible
 

@@ -27,6 +27,7 @@ the real headings are not duplicates of it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
 from operator import attrgetter
 from typing import Iterable
 
@@ -54,8 +55,11 @@ _INDEX = attrgetter("index")
 _LONGEST_TOC = 60  # headings; bounds the work on a text made of nothing but short lines
 
 
+@lru_cache(maxsize=1 << 12)
 def heading_key(text: str) -> str:
-    """Heading text compared without case, punctuation or spacing."""
+    """Heading text compared without case, punctuation or spacing. Kept for the
+    recent headings: two rules ask for every heading's key, and headings
+    ("Symptoms", "Side effects") recur from text to text."""
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
