@@ -87,3 +87,22 @@ def test_a_new_process_reads_what_an_earlier_one_wrote(tmp_path):
     first = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True, text=True, check=True)
     second = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True, text=True, check=True)
     assert first.stdout.split() == ["1"] and second.stdout.split() == ["0"]
+
+
+def test_remembered_values_are_computed_once_and_survive_damage(tmp_path, monkeypatch):
+    from healthlint.cache import remembered
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {("end", "near me", True), ("start", "best", False)}
+
+    first = remembered("test-needs", "key", compute)
+    assert remembered("test-needs", "key", compute) == first and len(calls) == 1
+    assert remembered("test-needs", "other key", compute) == first and len(calls) == 2
+    for path in (tmp_path / "healthlint" / "derived").iterdir():
+        path.write_bytes(b"\x00damaged")
+    assert remembered("test-needs", "key", compute) == first and len(calls) == 3
+    assert remembered("test-unmarshalable", "key", lambda: object) is object  # computed, not kept

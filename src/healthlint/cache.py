@@ -54,6 +54,29 @@ def write_quietly(path: str, data: bytes) -> None:
                 os.unlink(temporary)
 
 
+def remembered(name: str, key: str, compute):
+    """compute(), kept on disk as marshal data (reading it runs no code), named
+    by `name`, `key` and this code's fingerprint: for what start-up derives
+    from fixed data at a cost. The value must be plain data marshal can hold;
+    one it cannot is computed every time."""
+    import marshal
+
+    digest = hashlib.sha256(f"{code_fingerprint()}\0{name}\0{key}".encode()).hexdigest()
+    path = os.path.join(cache_home(), "derived", digest[:40] + ".marshal")
+    try:
+        with open(path, "rb") as handle:
+            return marshal.loads(handle.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    value = compute()
+    try:
+        data = marshal.dumps(value)
+    except ValueError:
+        return value
+    write_quietly(path, data)
+    return value
+
+
 def rules_fingerprint(folders) -> str:
     """A digest of every rule file (path and bytes) in these folders, read
     without loading a rule: what a rule pack or a result depends on."""

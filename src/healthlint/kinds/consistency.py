@@ -37,6 +37,7 @@ from typing import Iterable, NamedTuple
 
 import regex
 
+from .. import pattern_cache
 from ..model import Block, Document, Finding, Rule
 from ..wordlists import english_words
 from .base import Check, Hit, Option, OptionError, integer, keep_case, string_list
@@ -59,18 +60,19 @@ OPTIONS = {
 }
 MESSAGE_FIELDS = ("match", "preferred", "count")
 
-_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*(?:[-‐‑][\p{L}\p{N}]+(?:['’][\p{L}]+)*)*")
-_HYPHENS = regex.compile(r"[-‐‑]")
-_HYPHENATED_WORD = regex.compile(r"[^ ]*[-‐‑][^ ]*")  # in words joined by spaces
-_NON_ASCII_WORD = regex.compile(r"[^ ]*[^\x00-\x7f][^ ]*")  # in words joined by spaces
+_TOKEN = pattern_cache.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*(?:[-‐‑][\p{L}\p{N}]+(?:['’][\p{L}]+)*)*")
+_HYPHENS = pattern_cache.compile(r"[-‐‑]")
+_HYPHENATED_WORD = pattern_cache.compile(r"[^ ]*[-‐‑][^ ]*")  # in words joined by spaces
+_NON_ASCII_WORD = pattern_cache.compile(r"[^ ]*[^\x00-\x7f][^ ]*")  # in words joined by spaces
 # Where Block.words (documents/words.py) may split a text otherwise than _TOKEN:
 # a hyphen other than "-" joins words here only, and so does an apostrophe
 # followed by a digit there only.
-_TOKENS_DIFFER = regex.compile(r"[‐‑]|['’]\p{L}*\p{N}")
-_DIGIT = regex.compile(r"\p{N}")
-_INNER_CAPITAL = regex.compile(r"(?<=\p{L})\p{Lu}")
+_TOKENS_DIFFER = pattern_cache.compile(r"[‐‑]|['’]\p{L}*\p{N}")
+_DIGIT = pattern_cache.compile(r"\p{N}")
+_NON_LETTERS = pattern_cache.compile(r"[^\p{L}]")
+_INNER_CAPITAL = pattern_cache.compile(r"(?<=\p{L})\p{Lu}")
 # Web and mail addresses: their words are not the text's terms (www.nlm.nih.gov).
-_ADDRESS = regex.compile(
+_ADDRESS = pattern_cache.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|net|edu|int|io|info)\b\S*",
     regex.IGNORECASE,
 )
@@ -306,7 +308,7 @@ class ConsistencyCheck(Check):
     def _unusual(self, lower: str) -> bool:
         """Not a common English word: its capitals are what tells it apart.
         A hyphenated word is unusual when one of its parts is."""
-        parts = [regex.sub(r"[^\p{L}]", "", part) for part in _HYPHENS.split(lower)]
+        parts = [_NON_LETTERS.sub("", part) for part in _HYPHENS.split(lower)]
         parts = [part for part in parts if part]
         if not parts or sum(len(part) for part in parts) < 2:
             return False

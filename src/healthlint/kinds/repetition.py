@@ -79,7 +79,6 @@ from itertools import accumulate, compress, count, islice, repeat
 from math import log2
 from typing import Iterable
 
-import regex
 
 if sys.version_info >= (3, 11):  # the parse tree of a query pattern, see _Needs
     from re import _constants as sre
@@ -88,18 +87,20 @@ else:
     import sre_constants as sre
     import sre_parse
 
+from .. import pattern_cache
+from ..cache import remembered
 from ..model import MASK, Block, Document, Finding, Rule
 from ..wordlists import places
 from .base import Check, Hit, Option, OptionError, TimedPattern, boolean, integer, number, regex_list
 
 # A word: letters or digits, with inner apostrophes ("kratom's").
-_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’]\p{L}+)*")
+_WORD = pattern_cache.compile(r"[\p{L}\p{N}]+(?:['’]\p{L}+)*")
 # What may stand between two words of one phrase: spaces, or one hyphen
 # ("muscle-soreness relief" is "muscle soreness relief"). Anything else
 # (punctuation, a MASK for code or a link) ends the phrase.
-_JOIN = regex.compile(r"[ \t\u00a0]+|-")
+_JOIN = pattern_cache.compile(r"[ \t\u00a0]+|-")
 # A run: words joined by _JOIN separators only, the stretch a phrase stays in.
-_RUN = regex.compile(rf"{_WORD.pattern}(?:(?:{_JOIN.pattern}){_WORD.pattern})*")
+_RUN = pattern_cache.compile(rf"{_WORD.pattern}(?:(?:{_JOIN.pattern}){_WORD.pattern})*")
 # The same for text in ASCII (see _plain), where they mean the same: the
 # standard library's engine reads it twice as fast, and faster still with
 # possessive repeats (Python 3.11), which give nothing back that a match could use.
@@ -107,7 +108,7 @@ _HOLD = "+" if sys.version_info >= (3, 11) else ""
 _ASCII_WORD = re.compile(rf"[A-Za-z0-9]+{_HOLD}(?:'[A-Za-z]+{_HOLD})*{_HOLD}")
 _ASCII_RUN = re.compile(rf"{_ASCII_WORD.pattern}(?:(?:[ \t]+{_HOLD}|-){_ASCII_WORD.pattern})*{_HOLD}")
 # Split on these, a text gives what is between its words and the words in turn.
-_WORD_PARTS = regex.compile(f"({_WORD.pattern})")
+_WORD_PARTS = pattern_cache.compile(f"({_WORD.pattern})")
 _ASCII_WORD_PARTS = re.compile(f"({_ASCII_WORD.pattern})")
 _OPENERS = " \t\u00a0\"“‘'(["
 
@@ -673,13 +674,12 @@ class _Needs:
     query)."""
 
     def __init__(self, patterns: tuple[str, ...]):
-        needs: set[tuple[str, str, bool]] = set()
-        for pattern in patterns:
-            found = _pattern_needs(pattern)
-            if found is None:
-                self.known = False
-                return
-            needs |= found
+        # Reading the patterns (the cities' alternation above all) was a tenth
+        # of a one-file run: the answer is kept on disk for these patterns.
+        needs = remembered("repetition-query-needs", repr(patterns), lambda: _all_needs(patterns))
+        if needs is None:
+            self.known = False
+            return
         self.known = True
         self._first = {text for where, text, whole in needs if where == "start" and whole}
         self._prefixes = tuple(text for where, text, whole in needs if where == "start" and not whole)
@@ -718,6 +718,17 @@ class _Needs:
             seen |= new  # last: a word seen is sorted
         needed = vocabulary & needed
         return needed & starts, needed & ends, needed & holds
+
+
+def _all_needs(patterns: tuple[str, ...]) -> set[tuple[str, str, bool]] | None:
+    """The needs of all the patterns, or None when one cannot be read."""
+    needs: set[tuple[str, str, bool]] = set()
+    for pattern in patterns:
+        found = _pattern_needs(pattern)
+        if found is None:
+            return None
+        needs |= found
+    return needs
 
 
 def _pattern_needs(pattern: str) -> set[tuple[str, str, bool]] | None:

@@ -31,8 +31,8 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Iterable
 
-import regex
 
+from .. import pattern_cache
 from ..model import Block, Document, Finding, Rule
 from .base import Check, Hit, Option, one_of
 
@@ -44,7 +44,7 @@ MESSAGE_FIELDS = ("match", "level", "previous", "expected", "line")
 
 # Content blocks that never stand for a section's text.
 _NOT_CONTENT = ("title", "description")
-_NON_WORD = regex.compile(r"[\W_]+")
+_NON_WORD = pattern_cache.compile(r"[\W_]+")
 _SHORTEST_UNMARKED_LIST = 3
 # Words a line ends with when it runs on into a list: "symptoms include", "such as".
 _LEAD_IN_ENDINGS = frozenset(
