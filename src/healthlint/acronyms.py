@@ -62,24 +62,6 @@ LONG_FIRST, SHORT_FIRST = "long-first", "short-first"
 # "transforming growth factor beta").
 _GREEK = str.maketrans("αβγδεζηθικλμνξπρστυφχψω", "abgdezhtiklmnxprstufcpo")
 
-
-class _CompiledOnFirstUse:
-    """A pattern compiled when it is first used rather than on import: these take from a
-    tenth of a millisecond to 3.5 (_NAME_AFTER, case-insensitive) each to compile, and a
-    run that lints one file often reaches few of them. Each method asked for is then
-    kept on the instance, so later calls cost what they cost on the compiled pattern."""
-
-    def __init__(self, pattern: str, flags: int = 0):
-        self._pattern, self._flags, self._compiled = pattern, flags, None
-
-    def __getattr__(self, name: str):
-        if self._compiled is None:
-            self._compiled = pattern_cache.compile(self._pattern, self._flags)
-        value = getattr(self._compiled, name)
-        setattr(self, name, value)
-        return value
-
-
 # Capitals that mark emphasis, not an abbreviation, unless the text defines them.
 EMPHASIS = frozenset(
     """
@@ -93,7 +75,7 @@ EMPHASIS = frozenset(
 
 # Words after (or before) a symbol that make it a name: gene and protein symbols
 # are names in genetics writing, not abbreviations to spell out.
-_NAME_AFTER = _CompiledOnFirstUse(
+_NAME_AFTER = pattern_cache.compile(
     r"(?:,?\s+(?:(?:and|or)\s+other\s+)?"
     r"(?:genes?|proteins?|mutations?|variants?|alleles?|locus|loci|polymorphisms?|deletions?|duplications?|"
     r"antigens?|enzymes?|receptors?|subunits?|domains?|antibod(?:y|ies)|cells?|lymphocytes?|"
@@ -107,7 +89,7 @@ _NAME_AFTER = _CompiledOnFirstUse(
 # "COL4A1", "FSHD1"): a name, not an abbreviation to spell out.
 _SYMBOL = pattern_cache.compile(r"\p{Lu}{2,}\d[\p{Lu}\d]*")
 # Words before a symbol that make it a name: "a gene called GJB2".
-_NAME_BEFORE = _CompiledOnFirstUse(
+_NAME_BEFORE = pattern_cache.compile(
     r"\b(?:genes?|proteins?|called|named|acronym|abbreviation|abbreviated(?:\s+as)?|known\s+as|referred\s+to\s+as)"
     r"\s+\(?$",
     regex.IGNORECASE,
@@ -117,14 +99,14 @@ _NAME_BEFORE = _CompiledOnFirstUse(
 _SURNAME_BEFORE = pattern_cache.compile(r"\p{Lu}[\p{Ll}'’-]+\s$")
 _INITIALS_AFTER = pattern_cache.compile(r"[,.]|\s+et\s+al\b")
 _IDENTIFIER = pattern_cache.compile(r"\d+-\d{3}|.*\d{5}")
-_LIST_GLUE = _CompiledOnFirstUse(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)")
+_LIST_GLUE = pattern_cache.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)")
 
 # Roman numerals, with the letter of a stage or type ("stage IIIB", "type IIa"), and
 # sex-chromosome karyotypes ("XXY"): not abbreviations.
 _PLAIN_WORD = pattern_cache.compile(r"\p{Lu}?\p{Ll}{2,}")
 _ROMAN = pattern_cache.compile(r"[IVX]+[A-Ea-e]?|[XY]{2,}")
 # A pronunciation guide in brackets: "(ah-RITH-me-ahs)", "(to-MOG-rah-fee)".
-_PRONUNCIATION = _CompiledOnFirstUse(
+_PRONUNCIATION = pattern_cache.compile(
     r"\((?=[^()]*\p{Ll}-|[^()]*-\p{Ll})[A-Za-z]+(?:-[A-Za-z]+)+(?:[ ,]+[A-Za-z]+(?:-[A-Za-z]+)*)*\)"
 )
 _WORD = pattern_cache.compile(
@@ -398,7 +380,7 @@ def _unnumbered_letters(short: str) -> Optional[str]:
 
 # A name's closing number: digits ("MRP1", "HIV-1"), or a Roman numeral after a hyphen
 # or a space ("TTF-I", "Pol II") or glued to capitals ("CATIII").
-_numbered = _CompiledOnFirstUse(
+_numbered = pattern_cache.compile(
     r"(.*?\p{L})(?:[-‐‑ ]?\d+|[-‐‑ ](?:X{0,3})(?:IX|IV|V?I{0,3})|(?<=\p{Lu})(?:III|II|IV|VI{1,3}|IX|XI{1,3}))"
 )
 
@@ -688,12 +670,12 @@ def _sentence_start(sentences, offset: int) -> int:
 
 
 _ABBREVIATION_TOKEN = r"(?P<short>(?:\p{L}\.){2,12}|[\p{L}\p{N}][\p{L}\p{N}\-]{0,20}[\p{L}\p{N}])"
-_SAID_AFTER = _CompiledOnFirstUse(
+_SAID_AFTER = pattern_cache.compile(
     r"(?:,\s*or|[,(]?\s*(?:also\s+(?:called|known\s+as)|known\s+as|(?:commonly\s+)?referred\s+to\s+as|"
     r"abbreviated(?:\s+as)?))\s+"
     + _ABBREVIATION_TOKEN + r"(?=[\s,.;:)\]]|$)"
 )
-_STANDS_FOR = _CompiledOnFirstUse(
+_STANDS_FOR = pattern_cache.compile(
     r"(?<![\p{L}\p{N}\-.])" + _ABBREVIATION_TOKEN
     + r"(?:,?\s+(?:stands\s+for|is\s+short\s+for|is\s+an\s+abbreviation\s+for)|,\s+or)\s+(?:the\s+)?"
 )
@@ -1075,7 +1057,7 @@ def _title_case_name(long: str, letters: int) -> bool:
     return len(content) >= 2 and abs(len(content) - letters) <= 1 and all(word[0].isupper() for word in content)
 
 
-_LEADING_FILLER = _CompiledOnFirstUse(r"(?:for|i\.?e\.?,?|or|also|aka|short for|stands for)\s+", regex.IGNORECASE)
+_LEADING_FILLER = pattern_cache.compile(r"(?:for|i\.?e\.?,?|or|also|aka|short for|stands for)\s+", regex.IGNORECASE)
 
 
 def _short_first(text: str, open_: int, close: int, sentence_start: int):

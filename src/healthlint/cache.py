@@ -54,20 +54,33 @@ def write_quietly(path: str, data: bytes) -> None:
                 os.unlink(temporary)
 
 
-def remembered(name: str, key: str, compute):
-    """compute(), kept on disk as marshal data (reading it runs no code), named
-    by `name`, `key` and this code's fingerprint: for what start-up derives
-    from fixed data at a cost. The value must be plain data marshal can hold;
-    one it cannot is computed every time."""
+def read_plain(path: str, default=None):
+    """The plain data marshalled in a cache file (reading it runs no code), or
+    `default` when the file is missing or does not read back."""
     import marshal
 
-    digest = hashlib.sha256(f"{code_fingerprint()}\0{name}\0{key}".encode()).hexdigest()
-    path = os.path.join(cache_home(), "derived", digest[:40] + ".marshal")
     try:
         with open(path, "rb") as handle:
             return marshal.loads(handle.read())
     except (OSError, ValueError, EOFError, TypeError):
-        pass
+        return default
+
+
+_MISSING = object()
+
+
+def remembered(name: str, key: str, compute):
+    """compute(), kept on disk as marshal data, named by `name`, `key` and this
+    code's fingerprint: for what start-up derives from fixed data at a cost.
+    The value must be plain data marshal can hold; one it cannot is computed
+    every time."""
+    import marshal
+
+    digest = hashlib.sha256(f"{code_fingerprint()}\0{name}\0{key}".encode()).hexdigest()
+    path = os.path.join(cache_home(), "derived", digest[:40] + ".marshal")
+    value = read_plain(path, _MISSING)
+    if value is not _MISSING:
+        return value
     value = compute()
     try:
         data = marshal.dumps(value)

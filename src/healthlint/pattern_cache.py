@@ -22,7 +22,7 @@ import sys
 
 import regex
 
-from .cache import cache_home, write_quietly
+from .cache import cache_home, read_plain, write_quietly
 
 # How `regex` pickles a pattern (it registers this with copyreg): a function
 # that rebuilds a pattern and the compiled form to rebuild it from. Asked of
@@ -79,11 +79,7 @@ def _path() -> str:
 
 def _load() -> dict:
     global _on_disk
-    try:
-        with open(_path(), "rb") as handle:
-            data = marshal.loads(handle.read())
-    except (OSError, ValueError, EOFError, TypeError):
-        data = None
+    data = read_plain(_path())
     _on_disk = data if type(data) is dict else {}
     return _on_disk
 

@@ -17,7 +17,7 @@ import regex
 
 from . import yamlsafe
 from .kinds import REGISTRY
-from .cache import builtin_rules_folder, cache_home, code_fingerprint, write_quietly
+from .cache import builtin_rules_folder, cache_home, code_fingerprint, read_plain, write_quietly
 from .kinds.base import TRUSTED_PATTERNS, Check, OptionError, Terms, check_regex
 from .model import BLOCK_KINDS, CATEGORIES, FIX_APPLICABILITIES, SEVERITIES, Example, Reference, Rule
 from .yamlsafe import Located, YamlError
@@ -117,15 +117,12 @@ def _pack_path(folders: list[Path]) -> str:
 
 
 def _read_pack(path: str) -> tuple[Rule, ...] | None:
-    import marshal
-
     try:
-        with open(path, "rb") as handle:
-            version, data = marshal.loads(handle.read())
+        version, data = read_plain(path)
         if version != _PACK_VERSION:
             return None
         rules = tuple(_from_plain(item) for item in data)
-    except (OSError, ValueError, EOFError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError):  # missing (None), or not a pack of rules
         return None
     return rules if all(type(rule) is Rule for rule in rules) else None
 

@@ -74,11 +74,10 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 from itertools import accumulate, compress, count, islice, repeat
 from math import log2
+from operator import itemgetter
 from typing import Iterable
-
 
 if sys.version_info >= (3, 11):  # the parse tree of a query pattern, see _Needs
     from re import _constants as sre

@@ -31,7 +31,6 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Iterable
 
-
 from .. import pattern_cache
 from ..model import Block, Document, Finding, Rule
 from .base import Check, Hit, Option, one_of
