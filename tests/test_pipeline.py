@@ -20,6 +20,7 @@ import pytest
 from healthlint.check import EXIT_FINDINGS, CheckOptions, run_check
 from healthlint.model import Edit, FileResult, Finding, Fix, Span
 from healthlint.output import FORMATS, Report, dumps_indented, render
+from healthlint.output.json_format import file_dict
 
 FIXTURE_RULES = str(Path(__file__).parent / "fixtures" / "rules")
 CLAIM = "Try the wonderpill today."
@@ -54,6 +55,15 @@ def test_streamed_json_is_what_json_dumps_gives(results):
     for format, indent in (("json", 2), ("rdjson", 1), ("sarif", 1)):
         text = render(format, report)
         assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=indent) + "\n", format
+
+
+def test_json_report_holds_what_file_dict_gives():
+    # The writer builds the text itself (and encodes repeated rule fields once);
+    # what it holds must still be file_dict's, at every depth of indentation.
+    results = _results()
+    for _ in range(2):  # the second time from the encoder's caches
+        loaded = json.loads(render("json", Report(results, ())))
+        assert loaded["files"] == [file_dict(result) for result in results]
 
 
 @pytest.mark.parametrize("results", [(), _results()[1:2], _results()])

@@ -338,9 +338,9 @@ def _findings(payload: bytes) -> tuple:
     for rule, category, severity, message, span, match, suggestions, fix, link, related in \
             marshal.loads(payload):
         if fix is not None:
-            fix = Fix(fix[0], tuple(Edit(Span(*s), text) for s, text in fix[1]))
+            fix = Fix(fix[0], tuple([Edit(Span(*s), text) for s, text in fix[1]]))
         findings.append(Finding(rule, category, severity, message, Span(*span), match, suggestions, fix, link,
-                                tuple(Span(*s) for s in related)))
+                                tuple([Span(*s) for s in related]) if related else ()))
     return tuple(findings)
 
 

@@ -167,7 +167,7 @@ class Document:
         return sum(len(block.text.split()) for block in self.blocks)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     line: int
     column: int
@@ -177,7 +177,7 @@ class Span:
     end_offset: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     span: Span
     replacement: str
@@ -186,7 +186,7 @@ class Edit:
 FIX_APPLICABILITIES = ("safe", "unsafe", "suggestion")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fix:
     applicability: str  # safe, unsafe or suggestion (never applied)
     edits: tuple[Edit, ...]
@@ -243,7 +243,7 @@ class Rule:
         return self.references[0].url if self.references else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     category: str

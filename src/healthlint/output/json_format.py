@@ -1,6 +1,7 @@
 """JSON output: the schema in docs/json-output.md. Keys and findings in a stable order."""
 from __future__ import annotations
 
+from functools import lru_cache
 from json.encoder import encode_basestring
 
 from .. import __version__
@@ -84,23 +85,43 @@ def finding_text(finding: Finding, newline: str = "\n") -> str:
     related = [_span_text(span, deeper) + deeper + "}" for span in finding.related]
     span = finding.span
     return (
-        f'{{{inner}"rule": {text(finding.rule)},{inner}"category": {text(finding.category)},'
-        f'{inner}"severity": {text(finding.severity)},{inner}"message": {text(finding.message)},'
-        f'{inner}"line": {span.line:d},{inner}"column": {span.column:d},{inner}"end_line": {span.end_line:d},'
+        _head_text(finding.rule, finding.category, finding.severity, finding.message, inner)
+        + f'{inner}"line": {span.line:d},{inner}"column": {span.column:d},{inner}"end_line": {span.end_line:d},'
         f'{inner}"end_column": {span.end_column:d},{inner}"match": {text(finding.match)},'
-        f'{inner}"suggestions": {_list_text([text(s) for s in finding.suggestions], inner)},'
-        f'{inner}"fix": {fix},{inner}"link": {text(finding.link)},'
+        f'{inner}"suggestions": {_suggestions_text(finding.suggestions, inner)},'
+        f'{inner}"fix": {fix},{inner}"link": {_text_once(finding.link)},'
         f'{inner}"related": {_list_text(related, inner)}{newline}}}'
     )
 
 
-def file_text(result) -> str:
-    """`json.dumps(file_dict(result), indent=2, ensure_ascii=False)`, built directly."""
+# The fields that come from the rule (its id, category, severity, message and
+# suggestions) repeat from finding to finding: a report of 120,000 findings
+# holds about 1,200 messages. Each is encoded once; the caches are bounded for
+# rules whose messages or suggestions quote the text.
+@lru_cache(maxsize=4096)
+def _head_text(rule: str, category: str, severity: str, message: str, inner: str) -> str:
     text = encode_basestring
-    findings = [finding_text(f, "\n    ") for f in result.findings]
+    return (f'{{{inner}"rule": {text(rule)},{inner}"category": {text(category)},'
+            f'{inner}"severity": {text(severity)},{inner}"message": {text(message)},')
+
+
+@lru_cache(maxsize=4096)
+def _suggestions_text(suggestions: tuple[str, ...], inner: str) -> str:
+    return _list_text([encode_basestring(s) for s in suggestions], inner)
+
+
+_text_once = lru_cache(maxsize=256)(encode_basestring)
+
+
+def file_text(result, newline: str = "\n") -> str:
+    """`json.dumps(file_dict(result), indent=2, ensure_ascii=False)` at the
+    indentation `newline` gives, built directly."""
+    text = encode_basestring
+    inner = newline + "  "
+    findings = [finding_text(f, inner + "  ") for f in result.findings]
     errors = [text(error) for error in result.errors]
-    return (f'{{\n  "path": {text(result.path)},\n  "findings": {_list_text(findings, chr(10) + "  ")},'
-            f'\n  "errors": {_list_text(errors, chr(10) + "  ")}\n}}')
+    return (f'{{{inner}"path": {text(result.path)},{inner}"findings": {_list_text(findings, inner)},'
+            f'{inner}"errors": {_list_text(errors, inner)}{newline}}}')
 
 
 class Writer:
@@ -113,7 +134,7 @@ class Writer:
         self.array.start(_document([JsonArrayWriter.ITEMS], None))
 
     def file(self, result) -> None:
-        self.array.item_text(file_text(result).replace("\n", self.array.separator))
+        self.array.item_text(file_text(result, self.array.separator))
 
     def finish(self, tally) -> None:
         self.array.finish(_document([JsonArrayWriter.ITEMS], tally))
