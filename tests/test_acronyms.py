@@ -309,3 +309,21 @@ def test_the_words_read_for_uses_hold_every_word_with_two_capitals(text):
     read = list(acronyms._words_with_two_capitals(text))
     assert read == sorted(set(read)) and set(read) <= set(every)
     assert {span for span in every if acronyms._TWO_CAPITALS.search(text[span[0]:span[1]])} <= set(read)
+
+
+@pytest.mark.parametrize("short, text", [
+    ("CGH", "can be identified by comparative genomic hybridization"),
+    ("MRP1", "a multidrug resistance protein"),
+    ("TTF-I", "the transcription termination factor"),
+    ("ENaC", "the epithelial sodium channel"),
+    ("7-OH", "7-hydroxymitragynine"),
+    ("HMG-CoA", "3-hydroxy-3-methylglutaryl coenzyme A"),
+    ("NSAIDs", "nonsteroidal anti-inflammatory drugs"),
+    ("TGF-β", "transforming growth factor beta"),
+    ("HPO", "the Human Phenotype Ontology"),
+])
+def test_no_long_form_fits_from_past_the_latest_fit_start(short, text):
+    latest = acronyms._latest_fit_start(short, acronyms._letters(short), text, len(text))
+    assert all(acronyms.fit_details(short, text[start:]) == (acronyms.FIT_NONE, 0)
+               for start in range(latest + 1, len(text)))
+    assert any(acronyms.fit_details(short, text[start:]) != (acronyms.FIT_NONE, 0) for start in range(latest + 1))

@@ -206,8 +206,7 @@ _KEPT_PHRASES = 1 << 14
 def short_form_key(short: str) -> str:
     """What every spelling of one abbreviation shares: "O.P.M.S." and "OPMS" -> "OPMS",
     "NSAIDs" -> "NSAID", "COVID-19" -> "COVID19", "HbA1c" -> "HBA1C"."""
-    core = singular(short)
-    return "".join(char for char in core if char.isalnum()).upper()
+    return "".join(filter(str.isalnum, singular(short))).upper()
 
 
 _GREEK_NAMES = frozenset(
@@ -246,7 +245,7 @@ def singular(short: str) -> str:
     if len(short) > 2 and short[-2:] in ("'s", "’s"):
         short = short[:-2]
     if len(short) > 2 and short[-1] == "s" and (short[-2].isupper() or short[-2].isdigit()):
-        if sum(char.isupper() for char in short) >= 2:
+        if sum(map(str.isupper, short)) >= 2:
             short = short[:-1]
     return short
 
@@ -256,8 +255,8 @@ def looks_like_abbreviation(word: str) -> bool:
     """Two or more capitals and no more small letters than capitals: "OPMS", "HbA1c",
     "mRNA", "NSAIDs", "7-OH", "O.P.M.S."; not "McCain", "PubMed", "B12" or "II"."""
     core = singular(word)
-    upper = sum(char.isupper() for char in core)
-    lower = sum(char.islower() for char in core)
+    upper = sum(map(str.isupper, core))
+    lower = sum(map(str.islower, core))
     if upper < 2 or lower > upper:
         return False
     pieces = _HYPHEN.split(core)
@@ -323,7 +322,7 @@ def _short_form_candidate(text: str) -> Optional[str]:
 @lru_cache(maxsize=_KEPT)
 def _letters(short: str) -> str:
     """The characters of a short form that a long form must supply, lower-cased."""
-    return "".join(char for char in singular(short).translate(_GREEK).lower() if char.isalnum())
+    return "".join(filter(str.isalnum, singular(short).translate(_GREEK).lower()))
 
 
 @lru_cache(maxsize=_KEPT_PHRASES)
@@ -871,6 +870,7 @@ def _best_long_form(short: str, text: str) -> Optional[tuple[int, int, str]]:
     most_groups = max(len(letters), len(_unnumbered_letters(short) or ""))  # one letter each at least
     words = [match.span() for match in _SPACE_TOKEN.finditer(text)]
     long_end = _trim_end(text, words[-1][0], words[-1][1])
+    latest = _latest_fit_start(short, letters, text, long_end)
     best, best_key = None, None
     last = len(words) - 1
     held = 0  # content words between this word and the last: every long form from here on holds them
@@ -889,6 +889,8 @@ def _best_long_form(short: str, text: str) -> Optional[tuple[int, int, str]]:
         if _is_short_form_itself(letters, word):
             break  # "H-Ras (Ras)", "RVS167p (RVS167)": a name, not an expansion
         for fit_start, long_start, penalty in _starts(text, word_start, word_end):
+            if fit_start > latest:
+                continue  # no fit of any kind from here (the usual case in the last words)
             if long_start >= long_end or text[long_start:word_end].strip(".,;:") in STOPWORDS:
                 continue  # "the", "of"; but "WAS protein (WASP)", "The Scripps Research Institute (TSRI)"
             long = text[long_start:long_end]
@@ -911,6 +913,33 @@ def _best_long_form(short: str, text: str) -> Optional[tuple[int, int, str]]:
         return None
     fit_start, long_start, quality = best
     return long_start, _trim_trailing_phrase(text, short, fit_start, long_end, quality), quality
+
+
+def _latest_fit_start(short: str, letters: str, text: str, end: int) -> int:
+    """A position past which no text[start:end] (start at a piece of a word) fits `short`
+    at all. In ASCII with no piece spelled otherwise, fit_details looks for the letters
+    (or the unnumbered ones) in order in the text in small letters first: they are there
+    only from the last position from which they follow, found from the end backwards."""
+    if not text.isascii():
+        return end
+    lowered = text.lower()
+    if _SPELLED_OTHERWISE.search(lowered):
+        return end
+    latest = _last_start_in_order(letters, lowered, end)
+    unnumbered = _unnumbered_letters(short)
+    if unnumbered:
+        latest = max(latest, _last_start_in_order(unnumbered, lowered, end))
+    return latest
+
+
+def _last_start_in_order(letters: str, text: str, end: int) -> int:
+    """The last position from which text[position:end] holds the letters in order, or -1."""
+    position = end
+    for char in reversed(letters):
+        position = text.rfind(char, 0, position)
+        if position < 0:
+            return -1
+    return position
 
 
 def _is_name(word: str) -> bool:
@@ -1464,8 +1493,9 @@ def _uses(block: Block, words, known: set[str], forms: set[str], readings: dict[
             if checked:
                 if _in_shouted_sentence(text, block.sentences, start, shouted):
                     continue
-                if len(word) <= 3 and word.isupper() and _SURNAME_BEFORE.search(text, max(0, start - 30), start) \
-                        and _INITIALS_AFTER.match(text, end):
+                # The match at the end first: it fails at once after most words, the search before never.
+                if len(word) <= 3 and word.isupper() and _INITIALS_AFTER.match(text, end) \
+                        and _SURNAME_BEFORE.search(text, max(0, start - 30), start):
                     continue
             use = Use(word, key, block, start, end)
             if chain and not _LIST_GLUE.fullmatch(text, chain[-1].end, start):

@@ -315,9 +315,13 @@ class SpellingCheck(Check):
 
     def _suspicious(self, token: str) -> bool:
         """Whether any letter run of the token is a misspelling; clean tokens are remembered."""
-        word = _POSSESSIVE.sub("", token)
-        verdict = len(word) >= self.vocabulary.min_length and word.lower() not in self.vocabulary and any(
-            self._misspelling(part) is not None for part in _LETTERS.findall(word))
+        word = _POSSESSIVE.sub("", token) if "'" in token or "’" in token else token
+        lower = word.lower()
+        # An English word in ASCII letters is its only letter run, and _judge knows it: most
+        # tokens are such words, and are cleared without the runs being read.
+        verdict = len(word) >= self.vocabulary.min_length and lower not in self.vocabulary \
+            and not (lower in self.english and word.isascii() and word.isalpha()) \
+            and any(self._misspelling(part) is not None for part in _LETTERS.findall(word))
         if not verdict and len(self._clean_tokens) < 500_000:
             self._clean_tokens.add(token)
         return verdict
