@@ -171,6 +171,27 @@ class Terms(NamedTuple):
             return None
         return TimedPattern("|".join(f"(?:{p})" for p in self.patterns), _flags(case_sensitive))
 
+    def each_compiled(self, case_sensitive: bool = False) -> tuple[TimedPattern, ...]:
+        """Regexes that match somewhere in a stretch of text where `compiled()` does: one per term,
+        or `compiled()` alone when a term reads another's groups or sets a flag for all of them.
+
+        For a check that only asks whether the terms occur near a hit (`unless`, `when`): each
+        term alone is searched faster than their alternation (one term with no literal to look for
+        slows the alternation down at every position), the search stops at the first term found,
+        and the context prefilter rules each term out on its own.
+        """
+        if len(self.patterns) > 1 and not any(_READS_OTHER_TERMS.search(p) for p in self.patterns):
+            return tuple(TimedPattern(p, _flags(case_sensitive)) for p in self.patterns)
+        compiled = self.compiled(case_sensitive)
+        return (compiled,) if compiled else ()
+
+
+# What makes a term mean something else once out of the alternation: a reference to a
+# group by number or name (numbers count across the terms), a recursion, a conditional,
+# or a flag group that applies to the whole pattern ("(?i)", "(?V1)"). Found anywhere, even
+# where it means something else ("\\1"): a false alarm only costs speed.
+_READS_OTHER_TERMS = regex.compile(r"\\[1-9]|\\g|\(\?P[=>]|\(\?&|\(\?\(|\(\?[-+\w]+\)")
+
 
 def terms(value):
     """A mapping with `phrases` (literal) and/or `patterns` (regex) lists."""
