@@ -269,12 +269,28 @@ class ContextPrefilter:
             return False
         if start == 0 and (end is None or end == len(block.text)):
             return True
+        return pattern_id in self._look_at_stretch(block, start, end)
+
+    def possible(self, patterns, block: Block, start: int = 0, end: int | None = None) -> list:
+        """The patterns that a search from `start` to `end` of the block's text may find:
+        `may_match` for each, with the block and the stretch looked up once."""
+        pattern_ids = self._pattern_ids
+        known = self.look_at(block)
+        kept = [pattern for pattern in patterns
+                if (pattern_id := pattern_ids.get(id(pattern))) is None or pattern_id in known]
+        if not kept or start == 0 and (end is None or end == len(block.text)):
+            return kept
+        known = self._look_at_stretch(block, start, end)
+        return [pattern for pattern in kept
+                if (pattern_id := pattern_ids.get(id(pattern))) is None or pattern_id in known]
+
+    def _look_at_stretch(self, block: Block, start: int, end: int | None) -> set[int]:
         # The sentences of one block are asked about by rule after rule: each is scanned once.
         key = (id(block), start, end)
         found = self._found_in_stretch.get(key)
         if found is None:
             found = self._found_in_stretch[key] = self._candidates(block.text[start:end])
-        return pattern_id in found
+        return found
 
     def look_at(self, block: Block) -> set[int]:
         """The ids of the patterns that may match in the block."""

@@ -82,13 +82,15 @@ def found_near(document: Document, hit: Hit, within: str, patterns) -> bool:
     """Whether any of the `patterns` matches in the `within` window around the hit,
     searching only where the hit's prefilter does not rule it out."""
     prefilter = hit.prefilter
-    if prefilter is not None and within != "document":
+    if prefilter is None:
+        return any(pattern.search(text_block.text, start, end)
+                   for text_block, start, end in window_texts(document, hit.block, hit.start, within)
+                   for pattern in patterns)
+    if within != "document":
         # The window lies in the hit's block: a pattern that cannot match there is not searched.
-        patterns = [pattern for pattern in patterns if prefilter.may_match(pattern, hit.block)]
+        patterns = prefilter.possible(patterns, hit.block)
         if not patterns:
             return False
-    windows = window_texts(document, hit.block, hit.start, within)
     return any(pattern.search(text_block.text, start, end)
-               for pattern in patterns
-               for text_block, start, end in windows
-               if prefilter is None or prefilter.may_match(pattern, text_block, start, end))
+               for text_block, start, end in window_texts(document, hit.block, hit.start, within)
+               for pattern in prefilter.possible(patterns, text_block, start, end))
