@@ -333,6 +333,9 @@ class Check:
         # Read once here: `accepts` asks for them on every hit.
         self.skip_quoted = rule.option("skip_quoted", True)
         self.skip_negated = rule.option("skip_negated", True)
+        # match -> the message and the suggestion it gives (see `finding`); bounded
+        # (_TEXTS_KEPT), as it lives as long as the check, across files.
+        self._texts_by_match: dict[str, tuple[str, str | None]] = {}
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         raise NotImplementedError
@@ -385,26 +388,44 @@ class Check:
         severity: str | None = None,
     ) -> Finding:
         rule = self.rule
-        values = {"match": match, **(fields or {})}
-        suggestions: list[str] = []
+        if fields:
+            message, advice = self._texts({"match": match, **fields})
+        else:
+            # A rule's findings repeat a few matches ("studies show"): each one's texts are formatted once.
+            known = self._texts_by_match.get(match)
+            if known is None:
+                known = self._texts({"match": match})
+                if len(self._texts_by_match) < _TEXTS_KEPT:
+                    self._texts_by_match[match] = known
+            message, advice = known
+        suggestions: tuple[str, ...] = ()
         fix = None
         if replacement is not None and rule.fix_applicability:
             fix = Fix(rule.fix_applicability, (Edit(span, replacement),))
-            suggestions.append(f"Replace with “{replacement}”." if replacement else "Remove it.")
-        if rule.fix_suggestion:
-            suggestions.append(rule.fix_suggestion.format_map(_Fields(values)))
+            suggestions = (f"Replace with “{replacement}”." if replacement else "Remove it.",)
+        if advice is not None:
+            suggestions += (advice,)
         return Finding(
             rule=rule.id,
             category=rule.category,
             severity=severity or rule.severity,
-            message=rule.message.format_map(_Fields(values)),
+            message=message,
             span=span,
             match=match,
-            suggestions=tuple(suggestions),
+            suggestions=suggestions,
             fix=fix,
             link=rule.link,
             related=related,
         )
+
+    def _texts(self, values: dict) -> tuple[str, str | None]:
+        """The message and the fix's suggestion (None without one), filled in with `values`."""
+        rule = self.rule
+        advice = rule.fix_suggestion.format_map(_Fields(values)) if rule.fix_suggestion else None
+        return rule.message.format_map(_Fields(values)), advice
+
+
+_TEXTS_KEPT = 1_000
 
 
 class _Fields(dict):
