@@ -34,6 +34,9 @@ _NEGATED = pattern_cache.compile(_NEGATOR + r"(?:[^\s,;:]+\s+){0,2}" + _AUXILIAR
 # reach across "and" ("not safe or risk-free" still denies both).
 _NEGATED_ACROSS_NO_AND = pattern_cache.compile(_NEGATOR + r"(?:(?!and\b)[^\s,;:]+\s+){0,2}" + _AUXILIARIES, regex.IGNORECASE)
 
+# The shortest text _NEGATED (or _NEGATED_ACROSS_NO_AND) matches: "no" and one space.
+_SHORTEST_NEGATION = 3
+
 WINDOWS = ("sentence", "sentence-or-next", "paragraph", "document")
 
 
@@ -56,6 +59,8 @@ def in_quotes(block: Block, start: int, end: int, bounds: tuple[int, int] | None
 
 def negated(block: Block, start: int, bounds: tuple[int, int] | None = None) -> bool:
     sentence_start, _ = bounds or sentence_bounds(block, start)
+    if start - sentence_start < _SHORTEST_NEGATION:
+        return False  # most often a match that starts its sentence: nothing before it to search
     own_no = block.text[start : start + 3].lower() == "no "
     return bool((_NEGATED_ACROSS_NO_AND if own_no else _NEGATED).search(block.text, sentence_start, start))
 
