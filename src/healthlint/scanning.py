@@ -27,9 +27,11 @@ document.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 from collections import defaultdict
+from functools import partial
 
 import regex
 
@@ -234,7 +236,7 @@ class HyperscanScanner:
         if not self.entries:
             return hits, timed_out
         candidates: list[int] = []
-        lazy = self.lazy
+        entries, compiled_entries, lazy, everywhere = self.entries, self._compiled, self.lazy, self.everywhere
         prefilter = ContextPrefilter(self.context_ids, self._context_candidates) if self.context_ids else None
         context_blocks = []
 
@@ -246,26 +248,34 @@ class HyperscanScanner:
             candidates.clear()
             if self.database is not None:
                 self.database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.scratch)
-            if not candidates and not self.everywhere:
+            if not candidates and not everywhere:
                 continue
             if prefilter is not None and not self.context_entries.isdisjoint(candidates):
                 context_blocks.append(block)
+            # Each pattern is reported at most once per block (HS_FLAG_SINGLEMATCH): sorting is
+            # enough to run them in the order of the checks and their patterns.
+            if everywhere:
+                to_run = sorted(set(candidates).union(everywhere))
+            else:
+                to_run = candidates
+                to_run.sort()
             limit = time_limit(len(text))
-            for entry_index in sorted(set(candidates).union(self.everywhere)):
-                check_index, pattern_index, pattern, flags = self.entries[entry_index]
+            for entry_index in to_run:
+                check_index, pattern_index, pattern, flags = entries[entry_index]
                 if check_index in timed_out:
                     continue
+                check_hits = hits[check_index]
                 if entry_index in lazy:
-                    hits[check_index].append(Hit(pattern_index, block, -1, -1, prefilter))
+                    check_hits.append(_new_hit((pattern_index, block, -1, -1, prefilter)))
                     continue
-                compiled = self._compiled[entry_index]
+                compiled = compiled_entries[entry_index]
                 if compiled is None:
-                    compiled = self._compiled[entry_index] = pattern_cache.compile(pattern, flags)
+                    compiled = compiled_entries[entry_index] = pattern_cache.compile(pattern, flags)
                 try:
                     for found in compiled.finditer(text, overlapped=True, timeout=limit):
-                        if found.end() > found.start():
-                            hits[check_index].append(
-                                Hit(pattern_index, block, found.start(), found.end(), prefilter))
+                        start, end = found.span()
+                        if end > start:
+                            check_hits.append(_new_hit((pattern_index, block, start, end, prefilter)))
                 except TimeoutError:
                     timed_out.add(check_index)
         for block in context_blocks:
@@ -281,6 +291,11 @@ class HyperscanScanner:
 
         self.context_database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.context_scratch)
         return found
+
+
+# A Hit from its fields as one tuple, without the Python-level __new__ a NamedTuple
+# call runs: the scan builds one per match.
+_new_hit = partial(tuple.__new__, Hit)
 
 
 # Syntax of the `regex` module that Hyperscan lacks or reads otherwise: \m \M
@@ -339,10 +354,17 @@ def _ascii_fold(char: str) -> str:
 _ASCII_MAP = _AsciiMap({code: code for code in range(128)})
 
 
+def _ascii_replacement(error: UnicodeEncodeError) -> tuple[str, int]:
+    """The mapping of a run of non-ASCII characters, for str.encode: a text is mostly ASCII, which
+    encode copies as it is, where str.translate would look each character up in _ASCII_MAP."""
+    return error.object[error.start : error.end].translate(_ASCII_MAP), error.end
+
+
+codecs.register_error("healthlint.ascii", _ascii_replacement)
+
+
 def _ascii_bytes(text: str) -> bytes:
-    if text.isascii():
-        return text.encode("ascii")
-    return text.translate(_ASCII_MAP).encode("ascii")
+    return text.encode("ascii", "healthlint.ascii")
 
 
 def _ascii_pattern(pattern: str) -> str:

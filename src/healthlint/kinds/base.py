@@ -171,6 +171,27 @@ class Terms(NamedTuple):
             return None
         return TimedPattern("|".join(f"(?:{p})" for p in self.patterns), _flags(case_sensitive))
 
+    def each_compiled(self, case_sensitive: bool = False) -> tuple[TimedPattern, ...]:
+        """Regexes that match somewhere in a stretch of text where `compiled()` does: one per term,
+        or `compiled()` alone when a term reads another's groups or sets a flag for all of them.
+
+        For a check that only asks whether the terms occur near a hit (`unless`, `when`): each
+        term alone is searched faster than their alternation (one term with no literal to look for
+        slows the alternation down at every position), the search stops at the first term found,
+        and the context prefilter rules each term out on its own.
+        """
+        if len(self.patterns) > 1 and not any(_READS_OTHER_TERMS.search(p) for p in self.patterns):
+            return tuple(TimedPattern(p, _flags(case_sensitive)) for p in self.patterns)
+        compiled = self.compiled(case_sensitive)
+        return (compiled,) if compiled else ()
+
+
+# What makes a term mean something else once out of the alternation: a reference to a
+# group by number or name (numbers count across the terms), a recursion, a conditional,
+# or a flag group that applies to the whole pattern ("(?i)", "(?V1)"). Found anywhere, even
+# where it means something else ("\\1"): a false alarm only costs speed.
+_READS_OTHER_TERMS = regex.compile(r"\\[1-9]|\\g|\(\?P[=>]|\(\?&|\(\?\(|\(\?[-+\w]+\)")
+
 
 def terms(value):
     """A mapping with `phrases` (literal) and/or `patterns` (regex) lists."""
@@ -248,12 +269,28 @@ class ContextPrefilter:
             return False
         if start == 0 and (end is None or end == len(block.text)):
             return True
+        return pattern_id in self._look_at_stretch(block, start, end)
+
+    def possible(self, patterns, block: Block, start: int = 0, end: int | None = None) -> list:
+        """The patterns that a search from `start` to `end` of the block's text may find:
+        `may_match` for each, with the block and the stretch looked up once."""
+        pattern_ids = self._pattern_ids
+        known = self.look_at(block)
+        kept = [pattern for pattern in patterns
+                if (pattern_id := pattern_ids.get(id(pattern))) is None or pattern_id in known]
+        if not kept or start == 0 and (end is None or end == len(block.text)):
+            return kept
+        known = self._look_at_stretch(block, start, end)
+        return [pattern for pattern in kept
+                if (pattern_id := pattern_ids.get(id(pattern))) is None or pattern_id in known]
+
+    def _look_at_stretch(self, block: Block, start: int, end: int | None) -> set[int]:
         # The sentences of one block are asked about by rule after rule: each is scanned once.
         key = (id(block), start, end)
         found = self._found_in_stretch.get(key)
         if found is None:
             found = self._found_in_stretch[key] = self._candidates(block.text[start:end])
-        return pattern_id in found
+        return found
 
     def look_at(self, block: Block) -> set[int]:
         """The ids of the patterns that may match in the block."""
@@ -296,6 +333,9 @@ class Check:
         # Read once here: `accepts` asks for them on every hit.
         self.skip_quoted = rule.option("skip_quoted", True)
         self.skip_negated = rule.option("skip_negated", True)
+        # match -> the message and the suggestion it gives (see `finding`); bounded
+        # (_TEXTS_KEPT), as it lives as long as the check, across files.
+        self._texts_by_match: dict[str, tuple[str, str | None]] = {}
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         raise NotImplementedError
@@ -348,26 +388,44 @@ class Check:
         severity: str | None = None,
     ) -> Finding:
         rule = self.rule
-        values = {"match": match, **(fields or {})}
-        suggestions: list[str] = []
+        if fields:
+            message, advice = self._texts({"match": match, **fields})
+        else:
+            # A rule's findings repeat a few matches ("studies show"): each one's texts are formatted once.
+            known = self._texts_by_match.get(match)
+            if known is None:
+                known = self._texts({"match": match})
+                if len(self._texts_by_match) < _TEXTS_KEPT:
+                    self._texts_by_match[match] = known
+            message, advice = known
+        suggestions: tuple[str, ...] = ()
         fix = None
         if replacement is not None and rule.fix_applicability:
             fix = Fix(rule.fix_applicability, (Edit(span, replacement),))
-            suggestions.append(f"Replace with “{replacement}”." if replacement else "Remove it.")
-        if rule.fix_suggestion:
-            suggestions.append(rule.fix_suggestion.format_map(_Fields(values)))
+            suggestions = (f"Replace with “{replacement}”." if replacement else "Remove it.",)
+        if advice is not None:
+            suggestions += (advice,)
         return Finding(
             rule=rule.id,
             category=rule.category,
             severity=severity or rule.severity,
-            message=rule.message.format_map(_Fields(values)),
+            message=message,
             span=span,
             match=match,
-            suggestions=tuple(suggestions),
+            suggestions=suggestions,
             fix=fix,
             link=rule.link,
             related=related,
         )
+
+    def _texts(self, values: dict) -> tuple[str, str | None]:
+        """The message and the fix's suggestion (None without one), filled in with `values`."""
+        rule = self.rule
+        advice = rule.fix_suggestion.format_map(_Fields(values)) if rule.fix_suggestion else None
+        return rule.message.format_map(_Fields(values)), advice
+
+
+_TEXTS_KEPT = 1_000
 
 
 class _Fields(dict):

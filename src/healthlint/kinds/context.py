@@ -34,6 +34,9 @@ _NEGATED = pattern_cache.compile(_NEGATOR + r"(?:[^\s,;:]+\s+){0,2}" + _AUXILIAR
 # reach across "and" ("not safe or risk-free" still denies both).
 _NEGATED_ACROSS_NO_AND = pattern_cache.compile(_NEGATOR + r"(?:(?!and\b)[^\s,;:]+\s+){0,2}" + _AUXILIARIES, regex.IGNORECASE)
 
+# The shortest text _NEGATED (or _NEGATED_ACROSS_NO_AND) matches: "no" and one space.
+_SHORTEST_NEGATION = 3
+
 WINDOWS = ("sentence", "sentence-or-next", "paragraph", "document")
 
 
@@ -56,6 +59,8 @@ def in_quotes(block: Block, start: int, end: int, bounds: tuple[int, int] | None
 
 def negated(block: Block, start: int, bounds: tuple[int, int] | None = None) -> bool:
     sentence_start, _ = bounds or sentence_bounds(block, start)
+    if start - sentence_start < _SHORTEST_NEGATION:
+        return False  # most often a match that starts its sentence: nothing before it to search
     own_no = block.text[start : start + 3].lower() == "no "
     return bool((_NEGATED_ACROSS_NO_AND if own_no else _NEGATED).search(block.text, sentence_start, start))
 
@@ -78,12 +83,19 @@ def window_texts(document: Document, block: Block, start: int, within: str):
     return [(block, sentence_start, sentence_end)]
 
 
-def found_near(document: Document, hit: Hit, within: str, pattern) -> bool:
-    """Whether `pattern` matches in the `within` window around the hit, searching
-    only where the hit's prefilter does not rule it out."""
+def found_near(document: Document, hit: Hit, within: str, patterns) -> bool:
+    """Whether any of the `patterns` matches in the `within` window around the hit,
+    searching only where the hit's prefilter does not rule it out."""
     prefilter = hit.prefilter
-    if prefilter is not None and within != "document" and not prefilter.may_match(pattern, hit.block):
-        return False  # the window lies in the hit's block, where the pattern cannot match
+    if prefilter is None:
+        return any(pattern.search(text_block.text, start, end)
+                   for text_block, start, end in window_texts(document, hit.block, hit.start, within)
+                   for pattern in patterns)
+    if within != "document":
+        # The window lies in the hit's block: a pattern that cannot match there is not searched.
+        patterns = prefilter.possible(patterns, hit.block)
+        if not patterns:
+            return False
     return any(pattern.search(text_block.text, start, end)
                for text_block, start, end in window_texts(document, hit.block, hit.start, within)
-               if prefilter is None or prefilter.may_match(pattern, text_block, start, end))
+               for pattern in prefilter.possible(patterns, text_block, start, end))

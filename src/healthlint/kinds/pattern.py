@@ -49,12 +49,12 @@ class PatternCheck(Check):
         if not self.patterns:
             raise OptionError("a pattern rule needs 'phrases' or 'patterns'", key="phrases")
         unless = rule.option("unless")
-        self.unless = (unless[0].compiled(), unless[1]) if unless else None
+        self.unless = (unless[0].each_compiled(), unless[1]) if unless else None
         when = rule.option("when")
-        self.when = (when[0].compiled(), when[1]) if when else None
+        self.when = (when[0].each_compiled(), when[1]) if when else None
         self.exceptions = Terms(rule.exceptions).compiled()
-        self.context_patterns = tuple(pattern for pattern in (self.exceptions, unless and self.unless[0],
-                                                              when and self.when[0]) if pattern)
+        self.context_patterns = (*((self.exceptions,) if self.exceptions else ()),
+                                 *(self.unless[0] if unless else ()), *(self.when[0] if when else ()))
         self.scope = set(rule.scope)
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
