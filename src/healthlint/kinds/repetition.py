@@ -486,30 +486,22 @@ def repeated_grams(tokens: list[str], least: int, longest: int) -> dict[tuple[st
 def _grown_once(tokens: list[str], level: dict, least: int, longest: int, direction: int) -> dict:
     """The phrases one word longer, to the right (direction 1) or to the left
     (-1), that occur `least` times or more. `tokens` starts and ends with
-    BREAK, so a phrase never grows out of it.
-
-    Most phrases grow into nothing that repeats: the words beside a phrase's
-    occurrences are read and counted in C, and a longer phrase is built only
-    for a word found `least` times."""
-    longer: dict[tuple[str, ...], list[int]] = {}
+    BREAK, so a phrase never grows out of it."""
+    longer: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for key, firsts in level.items():
-        if len(key) >= longest or len(firsts) < least:
+        if len(key) >= longest:
             continue
-        beside = list(map(tokens.__getitem__, map((len(key) if direction > 0 else -1).__add__, firsts)))
-        distinct = set(beside)
-        # A word found `least` times leaves at most len - least + 1 distinct ones.
-        if len(distinct) > len(beside) - least + 1:
-            continue
-        # Often the phrase goes on the same way every time.
-        counted = Counter(beside).items() if len(distinct) > 1 else ((beside[0], len(beside)),)
-        for word, times in counted:
-            if times >= least and word != BREAK:
-                kept = firsts if times == len(firsts) else list(compress(firsts, map(word.__eq__, beside)))
-                if direction > 0:
-                    longer[(*key, word)] = kept
-                else:
-                    longer[(word, *key)] = list(map((-1).__add__, kept))
-    return longer
+        if direction > 0:
+            for first in firsts:
+                word = tokens[first + len(key)]
+                if word != BREAK:
+                    longer[(*key, word)].append(first)
+        else:
+            for first in firsts:
+                word = tokens[first - 1]
+                if word != BREAK:
+                    longer[(word, *key)].append(first - 1)
+    return {key: firsts for key, firsts in longer.items() if len(firsts) >= least}
 
 
 def _grown(tokens: list[str], seeds: dict, least: int, longest: int, rightwards=True, leftwards=True) -> dict:
