@@ -51,7 +51,8 @@ read by C code (regexes, str.split, Counter). With weights like the built-in
 ones only a phrase in a heading or worded like a query can reach it, and a
 query pattern matches only a phrase with certain words in place (read off
 the pattern: `\\bnear me$` needs a phrase that ends in "me"), so the check
-grows phrases from those words and from the headings, and finds where a
+grows phrases from those words and from the headings, searches a phrase
+with only the patterns whose words it has in place, and finds where a
 phrase occurs from its rarest word. Signals are measured cheapest first, and
 measuring stops once the rest could not lift the score to the threshold.
 `candidates()` lists every candidate; tests check on random texts that
