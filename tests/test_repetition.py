@@ -430,6 +430,17 @@ def test_a_phrase_that_a_query_pattern_matches_holds_what_the_pattern_needs(word
     assert met or not query.search(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*PHRASE_WORDS, "denver", "new", "york", "price", "show", "up"]), min_size=1, max_size=6))
+def test_the_patterns_a_phrase_is_searched_with_match_it_as_all_the_patterns_do(words):
+    needs = repetition._Needs((*BUILT_IN_PATTERNS, repetition.places_pattern()))
+    starting, ending, holding = needs.words(set(words))
+    text = " ".join(words)
+    expected = [match.span() for match in compile_rule(RULE).query.finditer(text)]
+    narrowed = needs.narrowed(tuple(words), starting, ending, holding)
+    assert (narrowed is None and not expected) or [match.span() for match in narrowed.finditer(text)] == expected
+
+
 def test_query_patterns_that_cannot_be_read_leave_every_phrase_to_the_patterns():
     assert repetition._Needs([r"\bnear me$", r"(?i)best"]).known is False
     assert repetition._Needs([r"\p{Lu}+ kratom"]).known is False

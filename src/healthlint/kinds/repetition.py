@@ -51,7 +51,8 @@ read by C code (regexes, str.split, Counter). With weights like the built-in
 ones only a phrase in a heading or worded like a query can reach it, and a
 query pattern matches only a phrase with certain words in place (read off
 the pattern: `\\bnear me$` needs a phrase that ends in "me"), so the check
-grows phrases from those words and from the headings, and finds where a
+grows phrases from those words and from the headings, searches a phrase
+with only the patterns whose words it has in place, and finds where a
 phrase occurs from its rarest word. Signals are measured cheapest first, and
 measuring stops once the rest could not lift the score to the threshold.
 `candidates()` lists every candidate; tests check on random texts that
@@ -549,6 +550,9 @@ class _Index:
         # place is known not to be worded like a query without running the
         # patterns, which cost far more than these look-ups.
         self.query_words: tuple[set[str], set[str], set[str]] | None = None
+        # With them, the _Needs that sorted them, which searches a phrase with
+        # only the patterns that may match it.
+        self.needs: _Needs | None = None
 
     @property
     def counts(self) -> Counter:
@@ -616,6 +620,7 @@ class _Index:
             starting, ending, holding = self.query_words
             if key[0] not in starting and key[-1] not in ending and holding.isdisjoint(key):
                 return ()
+            return self.needs.shapes(key, starting, ending, holding)
         return _shapes(self.query, " ".join(key))
 
     def positions(self, key: tuple[str, ...]) -> list[int]:
@@ -668,18 +673,22 @@ class _Needs:
     holds "vs" or "versus". Read from the parsed patterns, such strings give
     three sets of words: those a query phrase may start with, end with, or
     hold. A phrase with none of them in place is not worded like a query, and
-    is never searched with the patterns. `known` is False when a pattern is
-    written with pieces that this does not follow (then every phrase may be a
-    query)."""
+    is never searched with the patterns; one that has is searched with only
+    the patterns whose needs it meets (`shapes`). `known` is False when a
+    pattern is written with pieces that this does not follow (then every
+    phrase may be a query)."""
 
     def __init__(self, patterns: tuple[str, ...]):
         # Reading the patterns (the cities' alternation above all) was a tenth
         # of a one-file run: the answer is kept on disk for these patterns.
-        needs = remembered("repetition-query-needs", repr(patterns), lambda: _all_needs(patterns))
-        if needs is None:
+        each = remembered(
+            "repetition-query-needs-each", repr(patterns), lambda: [_pattern_needs(p) for p in patterns]
+        )
+        if None in each:
             self.known = False
             return
         self.known = True
+        needs = set().union(*each)
         self._first = {text for where, text, whole in needs if where == "start" and whole}
         self._prefixes = tuple(text for where, text, whole in needs if where == "start" and not whole)
         self._last = {text for where, text, whole in needs if where == "end" and whole}
@@ -697,6 +706,22 @@ class _Needs:
         # all of them, those a query may start with, end with, hold, and any of
         # these. One tuple, so that a reader always sees one consistent state.
         self._sorted: tuple[set[str], ...] = (set(), set(), set(), set(), set())
+        # Each pattern's needs apart, for shapes(): whole first words and
+        # prefixes, whole last words and suffixes, inner texts.
+        self._patterns = tuple(patterns)
+        self._each = [
+            (
+                {text for where, text, whole in needs if where == "start" and whole},
+                tuple(text for where, text, whole in needs if where == "start" and not whole),
+                {text for where, text, whole in needs if where == "end" and whole},
+                tuple(text for where, text, whole in needs if where == "end" and not whole),
+                tuple(text for where, text, _ in needs if where == "any"),
+            )
+            for needs in each
+        ]
+        self._bits: dict[str, tuple[int, int, int]] = {}  # kept across documents, like _sorted
+        self._narrowed: dict[int, TimedPattern] = {}
+        self._shapes: dict[str, tuple[tuple[int, int], ...]] = {}  # phrases recur across documents
 
     def words(self, vocabulary) -> tuple[set[str], set[str], set[str]]:
         """Of the words given, those a query phrase may start with, end with, and hold."""
@@ -718,16 +743,59 @@ class _Needs:
         needed = vocabulary & needed
         return needed & starts, needed & ends, needed & holds
 
-
-def _all_needs(patterns: tuple[str, ...]) -> set[tuple[str, str, bool]] | None:
-    """The needs of all the patterns, or None when one cannot be read."""
-    needs: set[tuple[str, str, bool]] = set()
-    for pattern in patterns:
-        found = _pattern_needs(pattern)
+    def shapes(self, key: tuple[str, ...], starting: set[str], ending: set[str], holding: set[str]):
+        """Where the query patterns match the phrase of these words; `starting`,
+        `ending`, `holding`: what words() gave for the document's words."""
+        text = " ".join(key)
+        found = self._shapes.get(text)
         if found is None:
+            if len(self._shapes) > 1 << 16:
+                self._shapes = {}
+            query = self.narrowed(key, starting, ending, holding)
+            found = self._shapes[text] = tuple(match.span() for match in query.finditer(text)) if query else ()
+        return found
+
+    def narrowed(self, key: tuple[str, ...], starting: set[str], ending: set[str], holding: set[str]):
+        """The query patterns whose needs the phrase of these words meets, as one
+        alternation in their order (None if none). A pattern with no need met
+        matches nowhere in the phrase, so leaving it out changes no match of
+        the alternation, and most phrases leave one cheap pattern of
+        twenty-odd: the cities' alternation alone cost more than all the
+        others."""
+        bits = self._bits.get
+        mask = 0
+        if key[0] in starting:
+            mask |= (bits(key[0]) or self._sort_word(key[0]))[0]
+        if key[-1] in ending:
+            mask |= (bits(key[-1]) or self._sort_word(key[-1]))[1]
+        for word in holding.intersection(key):
+            mask |= (bits(word) or self._sort_word(word))[2]
+        if not mask:
             return None
-        needs |= found
-    return needs
+        pattern = self._narrowed.get(mask)
+        if pattern is None:
+            if len(self._narrowed) > 4096:
+                self._narrowed = {}
+            pattern = self._narrowed[mask] = TimedPattern(
+                "|".join(f"(?:{p})" for bit, p in enumerate(self._patterns) if mask >> bit & 1)
+            )
+        return pattern
+
+    def _sort_word(self, word: str) -> tuple[int, int, int]:
+        """The patterns (as bits, by their place) a phrase may be matched by when
+        it starts with the word, ends with it, or holds it."""
+        if len(self._bits) > 1_000_000:
+            self._bits = {}
+        start = end = hold = 0
+        for bit, (first, prefixes, last, suffixes, inner) in enumerate(self._each):
+            if word in first or word.startswith(prefixes):
+                start |= 1 << bit
+            if word in last or word.endswith(suffixes):
+                end |= 1 << bit
+            if any(text in word for text in inner):
+                hold |= 1 << bit
+        found = self._bits[word] = (start, end, hold)
+        return found
 
 
 def _pattern_needs(pattern: str) -> set[tuple[str, str, bool]] | None:
@@ -1339,6 +1407,7 @@ class RepetitionCheck(Check):
         vocabulary = set(index.counts) if headings else set(tokens)
         starting, ending, holding = self.needs.words(vocabulary) if self.query else (set(), set(), set())
         index.query_words = starting, ending, holding
+        index.needs = self.needs
         if not (headings or starting or ending or holding):
             return {}
         # In headings: grown rightwards from their pairs of words, as far as the
