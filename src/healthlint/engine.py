@@ -62,7 +62,7 @@ class Engine:
                    for index in sorted(timed_out)]
         findings = {}
         for index, (check, check_hits) in enumerate(zip(checks, hits)):
-            if index in timed_out:
+            if index in timed_out or (not check_hits and check.reports_at_hits_only):
                 continue
             if check.merge_overlaps:
                 check_hits = _longest_first(check_hits)

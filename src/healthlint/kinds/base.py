@@ -327,6 +327,9 @@ class Check:
     # hits: exceptions, `unless`, `when`. A scanner that can tell in which
     # blocks they may match says so on each hit (Hit.prefilter).
     context_patterns: tuple[TimedPattern, ...] = ()
+    # A check that reports only at its hits: the engine does not call it on a
+    # document where its patterns found nothing (most checks, on most documents).
+    reports_at_hits_only: bool = False
 
     def __init__(self, rule: Rule):
         self.rule = rule

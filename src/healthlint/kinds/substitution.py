@@ -23,6 +23,8 @@ MESSAGE_FIELDS = ("match", "preferred")
 
 
 class SubstitutionCheck(Check):
+    reports_at_hits_only = True
+
     def __init__(self, rule: Rule):
         super().__init__(rule)
         self.case_sensitive = rule.option("case_sensitive")
