@@ -105,31 +105,36 @@ def count_letters(word: str) -> int:
     exceptions = _exceptions()
     if word in exceptions:
         return exceptions[word]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word[:-1] in exceptions:
+    # The endings are told by their letters (str.endswith parses its
+    # arguments on every call: ten of them cost as much as the count).
+    last = word[-1]
+    if last == "s" and len(word) > 3 and word[-2] != "s" and word[:-1] in exceptions:
         return exceptions[word[:-1]] + (1 if word[:-1].endswith(("ce", "ge", "se", "ze")) else 0)
     if len(word) <= 3:
         return 1
-    if word.endswith("es") and len(word) > 4:
-        base = word[:-1]
-        # "-es" is a syllable after a hissing sound: changes, boxes, wishes.
-        sounded = base.endswith(_HISSING_E) or word[:-2].endswith(_HISSING)
-        return count_letters(base) + (1 if sounded else 0)
-    if word.endswith("eed"):
-        return count_letters(word[:-1])  # agreed, freed: agree + d
-    if word.endswith("ed") and not word.endswith(("ted", "ded", "ied")):
-        return _count_core(word[:-2], keep_final_e=True)  # caused, derived: the "-ed" is silent
+    if last == "s":
+        if word[-2] == "e" and len(word) > 4:
+            base = word[:-1]
+            # "-es" is a syllable after a hissing sound: changes, boxes, wishes.
+            sounded = base.endswith(_HISSING_E) or word[:-2].endswith(_HISSING)
+            return count_letters(base) + (1 if sounded else 0)
+    elif last == "d" and word[-2] == "e":
+        if word[-3] == "e":
+            return count_letters(word[:-1])  # agreed, freed: agree + d
+        if word[-3] not in "tdi":
+            return _count_core(word[:-2], keep_final_e=True)  # caused, derived: the "-ed" is silent
     return _count_core(word)
 
 
 def _count_core(word: str, keep_final_e: bool = False) -> int:
     count = 0
     stem = word
-    if not keep_final_e and word.endswith("e") and len(word) > 3 and word[-2] != "e":
+    if not keep_final_e and word[-1:] == "e" and len(word) > 3 and word[-2] != "e":
         stem = word[:-1]
-        if word.endswith("le") and word[-3] not in "aeiouy":
+        if word[-2] == "l" and word[-3] not in "aeiouy":
             count += 1  # table, muscle: the "le" is a syllable of its own
     stem = stem.replace("qu", "q")  # the u of "qu" is a consonant: unique, question
-    if stem.startswith("y") and len(stem) > 1 and stem[1] in "aeiou":
+    if stem[:1] == "y" and len(stem) > 1 and stem[1] in "aeiou":
         stem = stem[1:]  # a consonant y: year, young
     # One syllable per group of vowels, counted in C: a group starts with a
     # vowel at the start or after a consonant (a quarter of the cost of
