@@ -9,12 +9,15 @@ and the Flesch reading ease 206.835 − 1.015 × words/sentences − 84.6 × syl
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pytest
+from hypothesis import given, strategies as st
 
 from healthlint.engine import Engine
-from healthlint.kinds.readability import count_text
+from healthlint import syllables as syllables_module
+from healthlint.kinds.readability import _SyllableTable, count_text, word_syllables
 from healthlint.ruleset import RuleSet, compile_rule, load_ruleset, with_options
 from healthlint.runner import lint_text
 from healthlint.syllables import syllables
@@ -98,6 +101,29 @@ def test_syllables_of_hyphenated_words_and_odd_input():
     assert syllables("7-hydroxymitragynine") == 7  # the digit is the caller's business
     assert syllables("kratom’s") == 2
     assert syllables("") == 0 and syllables("911") == 0
+
+
+# Words of a-z drawn to hit the vowel pairs and word ends the syllable rules read.
+_LETTER_WORDS = st.lists(
+    st.sampled_from("a e i o u y q c t s g m n l r d h p x z ia io ea ue qu sm thm nt ing ed es le".split()),
+    min_size=1, max_size=8,
+).map("".join)
+
+
+@given(_LETTER_WORDS.filter(lambda word: "qu" not in word and not word.startswith("y")))
+def test_vowel_groups_and_splits_are_counted_as_the_plain_regexes_count_them(stem):
+    # (A stem that _count_core leaves as it is: no "qu", no consonant y first, its final e kept.)
+    counted = syllables_module._count_core(stem, keep_final_e=True)
+    plain = len(re.findall(r"[aeiouy]+", stem)) + len(syllables_module._SPLITS.findall(stem))
+    if stem.endswith(syllables_module._SILENT_SUFFIXES):
+        plain -= len(syllables_module._SILENT_INNER_E.findall(stem))
+    assert counted == max(plain, 1)
+
+
+@given(st.one_of(_LETTER_WORDS, _LETTER_WORDS.map(str.upper), _LETTER_WORDS.map(str.title),
+                 st.text(alphabet="abcAWZ09-'’é", min_size=1, max_size=6)))
+def test_the_syllable_table_counts_as_word_syllables(word):
+    assert _SyllableTable()[word] == word_syllables(word)
 
 
 @lru_cache(maxsize=1)

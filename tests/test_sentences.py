@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, strategies as st
 
 from healthlint.documents.sentences import split_sentences
 
@@ -63,3 +64,14 @@ def test_splitting_is_linear(text):
     started = time.perf_counter()
     split_sentences(text)
     assert time.perf_counter() - started < 2
+
+
+@given(st.lists(st.sampled_from(list("aZ0 .!?\"')]([*_#-\n\t,:") + ["e.g", "Dr", "U.S", "The", "J", "al"]), max_size=40)
+       .map("".join).filter(str.strip))
+def test_ascii_text_is_split_as_by_the_general_pattern(text):
+    # An ASCII text takes a shortcut (the standard library's engine, on bytes
+    # where every closing mark is a period); " é" after it takes the general
+    # pattern, and can open no sentence of its own.
+    ascii_spans, general_spans = split_sentences(text), split_sentences(text + " é")
+    assert ascii_spans[:-1] == general_spans[:-1]
+    assert ascii_spans[-1][0] == general_spans[-1][0]

@@ -50,10 +50,13 @@ _OPENERS = frozenset(
 # character class alone, a third faster than trying the look-behind everywhere.)
 _CANDIDATE = pattern_cache.compile(r"([.!?](?<![.!?].)[.!?]*+[\"'”’)\]]*+)\s++(?=[\p{Lu}\p{N}\"'“‘(\[¿¡*_#-])")
 # The same for ASCII text, where \s, \p{Lu} and \p{N} are exactly these
-# classes: the standard library's engine finds the candidates twice as fast.
-# (Without possessive quantifiers, which it lacks before Python 3.11: no part
-# can give a character back to the next, which cannot start with it.)
-_ASCII_CANDIDATE = re.compile(r"""([.!?](?<![.!?].)[.!?]*["')\]]*)[ \t\n\r\f\v]+(?=[A-Z0-9"'(\[*_#-])""")
+# classes: the standard library's engine finds the candidates twice as fast,
+# and faster still in a copy of the text in bytes where every closing mark
+# is a period (_AS_PERIODS), as it then looks for one character rather than
+# any of three. (Without possessive quantifiers, which it lacks before Python
+# 3.11: no part can give a character back to the next, which cannot start with it.)
+_ASCII_CANDIDATE = re.compile(rb"""(\.(?<!\.\.)\.*["')\]]*)[ \t\n\r\f\v]+(?=[A-Z0-9"'(\[*_#-])""")
+_AS_PERIODS = bytes.maketrans(b"!?", b"..")
 _FOLLOWING_WORD = regex.compile(r"\s+([\p{L}']+)")
 _DOTTED_ACRONYM = regex.compile(r"^(?:\p{L}\.){2,}$")
 # Abbreviations are short: the word before a period is looked for this far back.
@@ -68,7 +71,11 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     append = spans.append
     start = 0
     abbreviations, word_window, rfind = _ABBREVIATIONS, _WORD_WINDOW, text.rfind
-    for candidate in (_ASCII_CANDIDATE if text.isascii() else _CANDIDATE).finditer(text):
+    if text.isascii():
+        candidates = _ASCII_CANDIDATE.finditer(text.encode("ascii").translate(_AS_PERIODS))
+    else:
+        candidates = _CANDIDATE.finditer(text)
+    for candidate in candidates:
         mark = candidate.start()
         if text[mark] == ".":
             # Most periods follow a plain word of letters or digits after a

@@ -51,10 +51,13 @@ _NON_ASCII_WORD_CHARACTER = regex.compile(r"[[\p{L}\p{N}’]--\p{ASCII}]", regex
 _UNCOMMON_CHARACTER = re.compile("[^\x00-\x7f\ufffc\xa0\u2018\u201c\u201d\u2013\u2014\u2026\u2022]")
 # ASCII bytes that are neither a letter, a digit, an apostrophe nor a hyphen, as spaces.
 _SPACED = bytes(byte if chr(byte).isalnum() or chr(byte) in "'-" else 32 for byte in range(128)).ljust(256, b" ")
-# An apostrophe or hyphen that does not join two letters or digits, in a text
-# spaced as above. (Both tests come after the mark, so that the engine skips
-# ahead to the marks alone.)
-_LOOSE_MARK = re.compile(rb"['-](?:(?![A-Za-z0-9])|(?<![A-Za-z0-9].))")
+# An apostrophe, or a hyphen, that does not join two letters or digits, in a
+# text spaced as above. (Both tests come after the mark, so that the engine
+# skips ahead to the marks alone; one pattern for each mark, as the engine
+# finds one character three times faster than either of two. Neither mark
+# joins the other, so each is told the same once the other is a space.)
+_LOOSE_APOSTROPHE = re.compile(rb"'(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9].))")
+_LOOSE_HYPHEN = re.compile(rb"-(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9].))")
 # A spaced text's word characters as "a", so that a word starts at each " a".
 _WORD_SHAPE = bytes.maketrans(b"'-" + bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123)), b"a" * 64)
 
@@ -65,8 +68,10 @@ def _plain_words(plain: bytes, sentences: tuple[tuple[int, int], ...]) -> Words:
     them is a space, the words are what str.split finds, and each sentence
     holds as many as start in it: both are counted in C."""
     spaced = plain.translate(_SPACED)
-    if b"'" in spaced or b"-" in spaced:
-        spaced = _LOOSE_MARK.sub(b" ", spaced)
+    if b"'" in spaced:
+        spaced = _LOOSE_APOSTROPHE.sub(b" ", spaced)
+    if b"-" in spaced:
+        spaced = _LOOSE_HYPHEN.sub(b" ", spaced)
     words = tuple(spaced.decode("ascii").split())
     if len(sentences) == 1:
         return Words(words, (len(words),))

@@ -29,7 +29,7 @@ import regex
 
 from ..documents.words import WORD as _WORD
 from ..model import Block, Document, Finding, Rule
-from ..syllables import syllables
+from ..syllables import count_letters, syllables
 from .base import Check, Hit, Option, OptionError, integer, number, one_of
 from .pattern import in_scope
 
@@ -84,7 +84,16 @@ class _SyllableTable(dict):
     def __missing__(self, word: str) -> int:
         if len(self) > 200_000:
             self.clear()  # bounded: a crawl of many languages must not grow it forever
-        count = self[word] = word_syllables(word)
+        if word.isalpha() and word.isascii():
+            # Letters a-z only (most words): word_syllables without the tests
+            # it makes for other words, which cost as much as a count.
+            if 2 <= len(word) <= 4 and word.isupper():
+                count = len(word) + 2 * word.count("W")
+            else:
+                count = count_letters(word.lower())  # at least 1
+        else:
+            count = word_syllables(word)
+        self[word] = count
         return count
 
 

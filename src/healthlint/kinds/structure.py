@@ -101,6 +101,21 @@ def _contents_of(blocks: tuple[Block, ...]) -> frozenset[int]:
     return contents
 
 
+_last_outline: tuple[object, tuple[Block, ...], tuple[Block, ...]] = (None, (), ())
+
+
+def _outline_of(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
+    """The blocks in document order and the headings among them, kept for the
+    last document: the three rules ask for them."""
+    global _last_outline
+    cached_blocks, ordered, headings = _last_outline
+    if cached_blocks is not blocks:
+        ordered = _ordered(blocks)
+        headings = tuple(block for block in ordered if block.kind == "heading")
+        _last_outline = (blocks, ordered, headings)  # holds the blocks: their id cannot be reused meanwhile
+    return ordered, headings
+
+
 def _lead_in(blocks: tuple[Block, ...], position: int) -> bool:
     """Plain text: a short line the parser took for a heading but that opens a
     list ("The most common symptoms are") is text, not a heading."""
@@ -151,8 +166,7 @@ class StructureCheck(Check):
         }[rule.option("check")]
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
-        blocks = _ordered(document.blocks)
-        headings = [block for block in blocks if block.kind == "heading"]
+        blocks, headings = _outline_of(document.blocks)
         if not headings:
             return
         yield from self.test(document, blocks, headings)
