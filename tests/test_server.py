@@ -596,10 +596,11 @@ def test_changes_during_a_lint_are_linted_together_as_soon_as_it_ends(monkeypatc
     from healthlint.server import LineIndex, _Linted, create_server
 
     server = create_server()
-    linted, published = [], []
+    linted, published, starting = [], [], []
 
     def slow_lint(document, text, revision, version):
         started = time.monotonic()
+        starting.append(version)
         time.sleep(0.2)
         linted.append((version, text, started, time.monotonic()))
         return _Linted(revision, version, (), (), LineIndex(text), None)
@@ -626,6 +627,12 @@ def test_changes_during_a_lint_are_linted_together_as_soon_as_it_ends(monkeypatc
         await until_published(1)
         sent = time.monotonic()
         change(2, "Two.\n")
+        # Versions 3 and 4 come while version 2 is being linted: wait for its lint to start
+        # (a fixed pause alone let a loaded machine start it after version 3 had come).
+        for _ in range(200):
+            if 2 in starting:
+                break
+            await asyncio.sleep(0.005)
         await asyncio.sleep(0.05)
         change(3, "Three.\n")
         await asyncio.sleep(0.05)
