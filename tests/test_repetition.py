@@ -441,6 +441,43 @@ def test_the_patterns_a_phrase_is_searched_with_match_it_as_all_the_patterns_do(
     assert (narrowed is None and not expected) or [match.span() for match in narrowed.finditer(text)] == expected
 
 
+# Words that meet a pattern's first word but not the rest ("how" but not "how
+# to"), that a word boundary does or does not end ("buy's", "buying"), and parts of cities.
+SEED_WORDS = [
+    *PHRASE_WORDS, "buy", "buy's", "buying", "shows", "show", "up", "upset", "fort", "worth", "natural", "cure",
+    "cures", "remedies", "remedys", "long", "much", "does", "kratom's", "previews", "reviews", "new", "york",
+    "city", "salt", "lake", "code", "promo", "class", "action", "and", "after", "before", "where", "get",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SEED_WORDS), min_size=2, max_size=8))
+def test_a_phrase_that_a_query_pattern_matches_holds_a_seed_in_place(words):
+    """The phrases worded like a query are grown from seeds (see _Needs.seeds):
+    every phrase a pattern matches must hold one where its need is."""
+    needs = repetition._Needs((*BUILT_IN_PATTERNS, repetition.places_pattern()))
+    query = compile_rule(RULE).query
+    text = " ".join(words)
+    if not query.search(text):
+        return
+    index = repetition._Index(repetition.Words(repetition.counted_blocks(parse_document(text, "a.txt"))), query, 6)
+    tokens = index.tokens
+    assert tokens == [repetition.BREAK, *words, repetition.BREAK]
+    starting, ending, holding = needs.words(set(words))
+    end = len(tokens) - 1
+    starts = needs.seeds("start", starting, index, 1)
+    ends = needs.seeds("end", ending, index, 1)
+    held = needs.seeds("any", holding, index, 1)
+    assert (
+        any(1 in firsts for firsts in starts.values())
+        or any(first + len(key) == end for key, firsts in ends.items() for first in firsts)
+        or bool(held)
+    )
+    for seeds in (starts, ends, held):  # a seed's occurrences are all those of its words
+        for key, firsts in seeds.items():
+            assert firsts == [i for i in range(len(tokens)) if tuple(tokens[i : i + len(key)]) == key]
+
+
 def test_query_patterns_that_cannot_be_read_leave_every_phrase_to_the_patterns():
     assert repetition._Needs([r"\bnear me$", r"(?i)best"]).known is False
     assert repetition._Needs([r"\p{Lu}+ kratom"]).known is False

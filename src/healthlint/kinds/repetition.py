@@ -50,7 +50,7 @@ check measures only the phrases that can reach the threshold. The words are
 read by C code (regexes, str.split, Counter). With weights like the built-in
 ones only a phrase in a heading or worded like a query can reach it, and a
 query pattern matches only a phrase with certain words in place (read off
-the pattern: `\\bnear me$` needs a phrase that ends in "me"), so the check
+the pattern: `\\bnear me$` needs a phrase that ends in "near me"), so the check
 grows phrases from those words and from the headings, searches a phrase
 with only the patterns whose words it has in place, and finds where a
 phrase occurs from its rarest word. Signals are measured cheapest first, and
@@ -662,6 +662,10 @@ _PLAIN_PATTERN = re.compile(
 )
 # Beyond this many strings a part of a pattern is not spelled out.
 _SPELLED_MOST = 256
+# Where a need is met: at the phrase's start, at its end, anywhere in it.
+_PLACES = ("start", "end", "any")
+# Stands for a word boundary (\\b) in a spelled string: no phrase holds it.
+_BOUNDARY = "\x01"
 _REPEATS = tuple(getattr(sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(sre, name))
 
 
@@ -689,18 +693,18 @@ class _Needs:
             return
         self.known = True
         needs = set().union(*each)
-        self._first = {text for where, text, whole in needs if where == "start" and whole}
-        self._prefixes = tuple(text for where, text, whole in needs if where == "start" and not whole)
-        self._last = {text for where, text, whole in needs if where == "end" and whole}
+        self._first = {text for where, text, whole, *_ in needs if where == "start" and whole}
+        self._prefixes = tuple(text for where, text, whole, *_ in needs if where == "start" and not whole)
+        self._last = {text for where, text, whole, *_ in needs if where == "end" and whole}
         # Hundreds of suffixes (the cities): a word is tried only against those
         # that end in its last letters (all of them are that long at least).
-        suffixes = {text for where, text, whole in needs if where == "end" and not whole}
+        suffixes = {text for where, text, whole, *_ in needs if where == "end" and not whole}
         self._last_letters = itemgetter(slice(-min(2, *map(len, suffixes)) if suffixes else -1, None))
         self._suffixes: dict[str, tuple[str, ...]] = defaultdict(tuple)
         for suffix in sorted(suffixes):
             self._suffixes[self._last_letters(suffix)] += (suffix,)
         self._suffixes = dict(self._suffixes)
-        inner = {text for where, text, _ in needs if where == "any"}
+        inner = {text for where, text, *_ in needs if where == "any"}
         self._holding = re.compile("|".join(map(re.escape, sorted(inner)))).search if inner else None
         # Words already sorted, kept across documents (a vocabulary is small):
         # all of them, those a query may start with, end with, hold, and any of
@@ -711,14 +715,21 @@ class _Needs:
         self._patterns = tuple(patterns)
         self._each = [
             (
-                {text for where, text, whole in needs if where == "start" and whole},
-                tuple(text for where, text, whole in needs if where == "start" and not whole),
-                {text for where, text, whole in needs if where == "end" and whole},
-                tuple(text for where, text, whole in needs if where == "end" and not whole),
-                tuple(text for where, text, _ in needs if where == "any"),
+                {text for where, text, whole, *_ in needs if where == "start" and whole},
+                tuple(text for where, text, whole, *_ in needs if where == "start" and not whole),
+                {text for where, text, whole, *_ in needs if where == "end" and whole},
+                tuple(text for where, text, whole, *_ in needs if where == "end" and not whole),
+                tuple(text for where, text, *_ in needs if where == "any"),
             )
             for needs in each
         ]
+        # The needs by place: a word the sets above let through is then told
+        # exactly against those of its place whose text it holds, which rules
+        # out the words that no pattern can match there ("buying" for
+        # `^buy\b`, "previews" for `\breviews$`), compiling only the few
+        # regexes whose text is in a word rather than all of them.
+        self._placed = {place: [need for need in needs if need[0] == place] for place in _PLACES}
+        self._windows: dict[tuple[str, str], tuple | None] = {}  # kept across documents, like _sorted
         self._bits: dict[str, tuple[int, int, int]] = {}  # kept across documents, like _sorted
         self._narrowed: dict[int, TimedPattern] = {}
         self._shapes: dict[str, tuple[tuple[int, int], ...]] = {}  # phrases recur across documents
@@ -735,6 +746,10 @@ class _Needs:
             suffixes = map(self._suffixes.get, map(self._last_letters, listed), repeat(()))
             new_ends = new & self._last | set(compress(listed, map(str.endswith, listed, suffixes)))
             new_holds = set(filter(self._holding, listed)) if self._holding else set()
+            new_starts, new_ends, new_holds = (
+                {word for word in found if self._met(place, word)}
+                for place, found in zip(_PLACES, (new_starts, new_ends, new_holds))
+            )
             starts |= new_starts
             ends |= new_ends
             holds |= new_holds
@@ -742,6 +757,60 @@ class _Needs:
             seen |= new  # last: a word seen is sorted
         needed = vocabulary & needed
         return needed & starts, needed & ends, needed & holds
+
+    def seeds(self, place: str, words: set[str], index: _Index, least: int) -> dict[tuple[str, ...], list[int]]:
+        """The phrases of one or two words, from `words` (what words() gave for
+        this place), that a query phrase holds in that place, with their
+        occurrences, those that occur `least` times or more: "how" only
+        where "to", "long"... follows it, for `^how to\\b` and `^how long\\b`."""
+        tokens, seeds = index.tokens, {}
+        for word in words:
+            if index.count(word) < least:
+                continue
+            windows = self._windows_of(place, word)
+            if windows is None:
+                seeds[(word,)] = index.of_word(word)
+                continue
+            found: dict[tuple[str, str], set[int]] = defaultdict(set)
+            for anchor, meets in windows:
+                for first in map((-anchor).__add__, index.of_word(word)):
+                    key = (tokens[first], tokens[first + 1])
+                    # tokens starts and ends with BREAK, and a phrase never holds it.
+                    if BREAK not in key and meets(" ".join(key)):
+                        found[key].add(first)
+            seeds.update((key, sorted(firsts)) for key, firsts in found.items() if len(firsts) >= least)
+        return seeds
+
+    def _windows_of(self, place: str, word: str) -> tuple | None:
+        """How the words beside `word` are told, in that place: None if a need
+        that the word meets there asks for nothing beside it, or else
+        (anchor, search) pairs: the window of two words that starts
+        `anchor` words before the word meets one of the needs if `search`
+        finds it in the window's words joined by a space."""
+        if (place, word) in self._windows:
+            return self._windows[place, word]
+        if len(self._windows) > 1_000_000:
+            self._windows = {}
+        met = self._met(place, word)
+        windows = None
+        if all(size == 2 for *_, size, _ in met):
+            by_anchor = defaultdict(set)
+            for *_, window, _, anchor in met:
+                by_anchor[anchor].add(window)
+            windows = tuple(
+                (anchor, pattern_cache.compile("|".join(f"(?:{w})" for w in sorted(found))).search)
+                for anchor, found in sorted(by_anchor.items())
+            )
+        self._windows[place, word] = windows
+        return windows
+
+    def _met(self, place: str, word: str) -> list[tuple]:
+        """The needs of that place that the word meets there."""
+        return [
+            need
+            for need in self._placed.get(place, ())
+            if need[1] in word and pattern_cache.compile(need[3]).search(word)
+        ]
 
     def shapes(self, key: tuple[str, ...], starting: set[str], ending: set[str], holding: set[str]):
         """Where the query patterns match the phrase of these words; `starting`,
@@ -862,9 +931,12 @@ def _item_needs(op, av) -> set[tuple[str, str, bool]] | None:
 
 
 def _language(op, av) -> set[str] | None:
-    """The strings a part matches, when they are few; a zero-width part matches ""."""
+    """The strings a part matches, when they are few; a zero-width part matches
+    "", a word boundary _BOUNDARY (see _spelled_needs)."""
     if op is sre.LITERAL:
         return {chr(av)}
+    if op is sre.AT and av is sre.AT_BOUNDARY:
+        return {_BOUNDARY}
     if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
         return {""}
     if op is sre.IN and all(item_op is sre.LITERAL for item_op, _ in av):
@@ -890,26 +962,64 @@ def _sequence_language(items) -> set[str] | None:
     return strings
 
 
-def _spelled_needs(strings: set[str], where: str) -> set[tuple[str, str, bool]] | None:
+def _spelled_needs(strings: set[str], where: str) -> set[tuple] | None:
     """What holding one of `strings` there means for the phrase's words; a
-    phrase never starts or ends with a space, nor holds two in a row."""
-    if "" in strings:
-        return None
+    phrase never starts or ends with a space, nor holds two in a row.
+
+    A need is (where, text, whole, word, window, size, anchor): the phrase's
+    first word is `text` (whole) or starts with it (where "start"), its last
+    word is or ends with it ("end"), or a word holds it ("any"); `word`, a
+    regex, tells that word exactly, word boundaries included (`^buy\\b` is
+    met by "buy's", not by "buying"); `window`, a regex over `size` words
+    (one or two) joined by a space, the `anchor`-th of them that word, tells
+    the words around it as well ("how" only before "to"). Both are read off
+    the string, so every phrase the string is in meets them."""
+    if any(not spelled.replace(_BOUNDARY, "") for spelled in strings):
+        return None  # it matches where nothing is
     needs = set()
-    for text in strings:
-        parts = text.split(" ")
-        if where == "any":
-            needs.add(("any", max(parts, key=len), False))
-        elif (parts[0] if where == "start" else parts[-1]):
-            needs.add((where, parts[0] if where == "start" else parts[-1], len(parts) > 1))
-    return needs if needs and all(text for _, text, _ in needs) else None
+    for spelled in strings:
+        parts = spelled.split(" ")
+        bare = [part.replace(_BOUNDARY, "") for part in parts]
+        if "" in bare[1:-1] or (where == "start" and not bare[0]) or (where == "end" and not bare[-1]):
+            continue  # two spaces in a row, or a space at the phrase's edge: never in a phrase
+        # A space before (after) the first (last) part: the word starts (ends) there.
+        closed_left, closed_right = where == "start" or not bare[0], where == "end" or not bare[-1]
+        whole = len(parts) > 1
+        kept = [(part, text) for part, text in zip(parts, bare) if text]
+        if not kept:
+            return None
+        parts, bare = [part for part, _ in kept], [text for _, text in kept]
+        anchor = 0 if where == "start" else len(parts) - 1 if where == "end" else bare.index(max(bare, key=len))
+        # The window: the anchor and the word after it, or for the last word the one before.
+        start = anchor if anchor + 1 < len(parts) and where != "end" else max(0, anchor - 1)
+        size = min(2, len(parts))
+        needs.add(
+            (
+                where,
+                bare[anchor],
+                whole and where != "any",
+                _words_regex(parts, anchor, anchor + 1, closed_left, closed_right),
+                _words_regex(parts, start, start + size, closed_left, closed_right),
+                size,
+                anchor - start,
+            )
+        )
+    return needs or None
 
 
-def _telling(needs: set[tuple[str, str, bool]]) -> int:
+def _words_regex(parts, start: int, end: int, closed_left: bool, closed_right: bool) -> str:
+    """A regex that the words parts[start:end] of a spelled string, joined by a
+    space, meet: words that stand beside another part are whole there."""
+    body = "".join(r"\b" if char == _BOUNDARY else re.escape(char) for char in " ".join(parts[start:end]))
+    return ("^" if start or closed_left else "") + body + ("$" if end < len(parts) or closed_right else "")
+
+
+def _telling(needs: set[tuple]) -> int:
     """How few words meet a need, roughly: a long text that is no stopword, in
     place, a whole word."""
     return min(
-        (0 if text in STOPWORDS else len(text)) + (2 if where != "any" else 0) + whole for where, text, whole in needs
+        (0 if text in STOPWORDS else len(text)) + (2 if where != "any" else 0) + whole
+        for where, text, whole, *_ in needs
     )
 
 
@@ -1432,10 +1542,12 @@ class RepetitionCheck(Check):
         # that ends (starts) with the word gives the phrase of max_words words
         # that continues into it, which is judged as that query (see _continued).
         cut, continued = self.max_words, set()
-        for seeds, rightwards, leftwards in ((starting, True, False), (ending, False, True), (holding, True, True)):
-            seeds = {(word,): index.of_word(word) for word in seeds if count(word) >= least}
+        places = ((starting, "start", True, False), (ending, "end", False, True), (holding, "any", True, True))
+        for seeds, place, rightwards, leftwards in places:
+            seeds = self.needs.seeds(place, seeds, index, least)
             if not seeds:
                 continue
+            sizes = {len(key) for key in seeds}
             around = _grown(tokens, seeds, least, cut, rightwards, leftwards)
             index.known(around)
             for key, positions in around.items():
@@ -1443,7 +1555,11 @@ class RepetitionCheck(Check):
                 if len(key) == cut or (len(key) >= self.min_words and index.shapes(key)):
                     possible[key] = positions
             for grows, edge, direction in ((leftwards, -1, -1), (rightwards, 0, 1)):
-                level = {key: found for key, found in around.items() if len(key) == cut and (key[edge],) in seeds}
+                level = {
+                    key: found
+                    for key, found in around.items()
+                    if len(key) == cut and any((key[-size:] if edge else key[:size]) in seeds for size in sizes)
+                }
                 for _ in range(_CONTINUED_MOST if grows else 0):
                     level = _grown_once(tokens, level, least, cut + _CONTINUED_MOST, direction)
                     continued.update(key[:cut] if direction < 0 else key[-cut:] for key in level)
