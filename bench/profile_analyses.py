@@ -17,6 +17,12 @@ checks of one kind) and prints nothing else, so that under
 `valgrind --tool=callgrind` the cost of a step is the difference of two runs
 (parse - startup, words - parse, scan - words, a kind - scan); run startup
 twice and take the second, when .pyc files or the Hyperscan database are new.
+Several analyses build tables on first use, kept across files (the syllables
+of each new word, the spelling index of each initial, repetition's query
+results): a small sample charges those one-time costs to them, most of all on
+MedQuAD, whose vocabulary is large. For the per-file cost, use a sample of 1,000
+files or more, or --repeat 2, which averages a first and a second pass over the
+sample (a second pass also meets the same phrases again, which favours the caches).
 Build the corpora first: bench/make_articles_corpus.py, bench/make_medquad_corpus.py.
 """
 from __future__ import annotations
