@@ -53,7 +53,7 @@ from typing import Optional
 import regex
 
 from . import pattern_cache
-from .model import Block, Document
+from .model import Block, Document, once_per_document
 
 FIT_TIGHT, FIT_NUMBERED, FIT_LOOSE, FIT_NONE = "tight", "numbered", "loose", "none"
 LONG_FIRST, SHORT_FIRST = "long-first", "short-first"
@@ -1340,23 +1340,14 @@ def _phrase_for(text: str, words, start: int, short: str, letters: str, earliest
 # ---- the document -----------------------------------------------------------------------
 
 
-_last: tuple[Optional[Document], Optional[Analysis]] = (None, None)
-
-
+@once_per_document
 def analyse(document: Document) -> Analysis:
     """Definitions and uses of abbreviations in the document.
 
     Every acronym rule asks for this; the analysis of the last document is kept so
-    that it runs once per document, not once per rule. The cache holds the document
-    itself, so its id cannot be reused while it is cached.
+    that it runs once per document, not once per rule.
     """
-    global _last
-    cached_document, cached = _last
-    if cached_document is document and cached is not None:
-        return cached
-    analysis = _analyse(document)
-    _last = (document, analysis)
-    return analysis
+    return _analyse(document)
 
 
 def _analyse(document: Document) -> Analysis:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, wraps
 from typing import Optional
 
 SEVERITIES = ("info", "warning", "error")
@@ -103,6 +103,25 @@ class _kept:
             return self
         value = instance.__dict__[self.name] = self.compute(instance)
         return value
+
+
+def once_per_document(compute):
+    """compute(value), kept for the last value it was given (told by identity: a
+    document, or its blocks): several rules ask in turn for what one analysis finds
+    in the document being linted, and the analysis runs once. The value is held
+    while kept, so its id cannot be reused by another meanwhile."""
+    last: tuple = (None, None)
+
+    @wraps(compute)
+    def kept(value):
+        nonlocal last
+        cached_value, result = last
+        if cached_value is not value:
+            result = compute(value)
+            last = (value, result)
+        return result
+
+    return kept
 
 
 @dataclass(frozen=True)

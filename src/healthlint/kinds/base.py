@@ -262,14 +262,7 @@ class ContextPrefilter:
 
     def may_match(self, pattern, block: Block, start: int = 0, end: int | None = None) -> bool:
         """Whether a search for the pattern from `start` to `end` of the block's text may find it."""
-        pattern_id = self._pattern_ids.get(id(pattern))
-        if pattern_id is None:
-            return True
-        if pattern_id not in self.look_at(block):
-            return False
-        if start == 0 and (end is None or end == len(block.text)):
-            return True
-        return pattern_id in self._look_at_stretch(block, start, end)
+        return bool(self.possible((pattern,), block, start, end))
 
     def possible(self, patterns, block: Block, start: int = 0, end: int | None = None) -> list:
         """The patterns that a search from `start` to `end` of the block's text may find:

@@ -87,15 +87,13 @@ def found_near(document: Document, hit: Hit, within: str, patterns) -> bool:
     """Whether any of the `patterns` matches in the `within` window around the hit,
     searching only where the hit's prefilter does not rule it out."""
     prefilter = hit.prefilter
-    if prefilter is None:
-        return any(pattern.search(text_block.text, start, end)
-                   for text_block, start, end in window_texts(document, hit.block, hit.start, within)
-                   for pattern in patterns)
-    if within != "document":
+    if prefilter is not None and within != "document":
         # The window lies in the hit's block: a pattern that cannot match there is not searched.
         patterns = prefilter.possible(patterns, hit.block)
         if not patterns:
             return False
-    return any(pattern.search(text_block.text, start, end)
-               for text_block, start, end in window_texts(document, hit.block, hit.start, within)
-               for pattern in prefilter.possible(patterns, text_block, start, end))
+    for text_block, start, end in window_texts(document, hit.block, hit.start, within):
+        searched = patterns if prefilter is None else prefilter.possible(patterns, text_block, start, end)
+        if any(pattern.search(text_block.text, start, end) for pattern in searched):
+            return True
+    return False

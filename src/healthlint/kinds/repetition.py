@@ -693,36 +693,22 @@ class _Needs:
             return
         self.known = True
         needs = set().union(*each)
-        self._first = {text for where, text, whole, *_ in needs if where == "start" and whole}
-        self._prefixes = tuple(text for where, text, whole, *_ in needs if where == "start" and not whole)
-        self._last = {text for where, text, whole, *_ in needs if where == "end" and whole}
+        self._first, self._prefixes, self._last, suffixes, inner = _by_place(needs)
         # Hundreds of suffixes (the cities): a word is tried only against those
         # that end in its last letters (all of them are that long at least).
-        suffixes = {text for where, text, whole, *_ in needs if where == "end" and not whole}
         self._last_letters = itemgetter(slice(-min(2, *map(len, suffixes)) if suffixes else -1, None))
         self._suffixes: dict[str, tuple[str, ...]] = defaultdict(tuple)
         for suffix in sorted(suffixes):
             self._suffixes[self._last_letters(suffix)] += (suffix,)
         self._suffixes = dict(self._suffixes)
-        inner = {text for where, text, *_ in needs if where == "any"}
         self._holding = re.compile("|".join(map(re.escape, sorted(inner)))).search if inner else None
         # Words already sorted, kept across documents (a vocabulary is small):
         # all of them, those a query may start with, end with, hold, and any of
         # these. One tuple, so that a reader always sees one consistent state.
         self._sorted: tuple[set[str], ...] = (set(), set(), set(), set(), set())
-        # Each pattern's needs apart, for shapes(): whole first words and
-        # prefixes, whole last words and suffixes, inner texts.
+        # Each pattern's needs apart, for shapes().
         self._patterns = tuple(patterns)
-        self._each = [
-            (
-                {text for where, text, whole, *_ in needs if where == "start" and whole},
-                tuple(text for where, text, whole, *_ in needs if where == "start" and not whole),
-                {text for where, text, whole, *_ in needs if where == "end" and whole},
-                tuple(text for where, text, whole, *_ in needs if where == "end" and not whole),
-                tuple(text for where, text, *_ in needs if where == "any"),
-            )
-            for needs in each
-        ]
+        self._each = [_by_place(pattern_needs) for pattern_needs in each]
         # The needs by place: a word the sets above let through is then told
         # exactly against those of its place whose text it holds, which rules
         # out the words that no pattern can match there ("buying" for
@@ -865,6 +851,18 @@ class _Needs:
                 hold |= 1 << bit
         found = self._bits[word] = (start, end, hold)
         return found
+
+
+def _by_place(needs: set[tuple]) -> tuple[set[str], tuple[str, ...], set[str], tuple[str, ...], tuple[str, ...]]:
+    """What needs ask of a phrase, by place: whole first words, prefixes of the
+    first word, whole last words, suffixes of the last word, and texts a word holds."""
+    return (
+        {text for where, text, whole, *_ in needs if where == "start" and whole},
+        tuple({text for where, text, whole, *_ in needs if where == "start" and not whole}),
+        {text for where, text, whole, *_ in needs if where == "end" and whole},
+        tuple({text for where, text, whole, *_ in needs if where == "end" and not whole}),
+        tuple({text for where, text, *_ in needs if where == "any"}),
+    )
 
 
 def _pattern_needs(pattern: str) -> set[tuple[str, str, bool]] | None:

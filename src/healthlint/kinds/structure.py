@@ -32,7 +32,7 @@ from operator import attrgetter
 from typing import Iterable
 
 from .. import pattern_cache
-from ..model import Block, Document, Finding, Rule
+from ..model import Block, Document, Finding, Rule, once_per_document
 from .base import Check, Hit, Option, one_of
 
 OPTIONS = {
@@ -88,32 +88,18 @@ def table_of_contents(blocks: tuple[Block, ...]) -> set[int]:
     return toc
 
 
-_last_contents: tuple[object, frozenset[int]] = (None, frozenset())
-
-
+@once_per_document
 def _contents_of(blocks: tuple[Block, ...]) -> frozenset[int]:
     """table_of_contents, kept for the last document: two rules ask for it."""
-    global _last_contents
-    cached_blocks, contents = _last_contents
-    if cached_blocks is not blocks:
-        contents = frozenset(table_of_contents(blocks))
-        _last_contents = (blocks, contents)  # holds the blocks: their id cannot be reused meanwhile
-    return contents
+    return frozenset(table_of_contents(blocks))
 
 
-_last_outline: tuple[object, tuple[Block, ...], tuple[Block, ...]] = (None, (), ())
-
-
+@once_per_document
 def _outline_of(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
     """The blocks in document order and the headings among them, kept for the
     last document: the three rules ask for them."""
-    global _last_outline
-    cached_blocks, ordered, headings = _last_outline
-    if cached_blocks is not blocks:
-        ordered = _ordered(blocks)
-        headings = tuple(block for block in ordered if block.kind == "heading")
-        _last_outline = (blocks, ordered, headings)  # holds the blocks: their id cannot be reused meanwhile
-    return ordered, headings
+    ordered = _ordered(blocks)
+    return ordered, tuple(block for block in ordered if block.kind == "heading")
 
 
 def _lead_in(blocks: tuple[Block, ...], position: int) -> bool:
