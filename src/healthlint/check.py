@@ -40,6 +40,8 @@ def load_ruleset(folders=()) -> RuleSet:
 
 @dataclass(frozen=True)
 class CheckOptions:
+    """What `healthlint check` was asked to do (its command line, parsed)."""
+
     paths: tuple[str, ...] = ()
     output_format: str = "text"
     select: tuple[str, ...] = ()
@@ -63,6 +65,8 @@ class CheckOptions:
 
 @dataclass
 class Outcome:
+    """What a check prints and the exit status it ends with."""
+
     stdout: str = ""
     stderr: list[str] = field(default_factory=list)
     exit_code: int = EXIT_CLEAN
@@ -91,13 +95,14 @@ class Linter:
 
     def lint_text(self, text: str, path: str, report_unused_disables: bool = False) -> FileResult:
         from .runner import lint_text
-        from .suppressions import find_suppressions
 
         engine = self.engine_for(path)
         result = lint_text(engine, text, path)
         source = result.source or ""
         if "healthlint-" not in source:
-            return result  # no directive: no line index to build
+            return result  # no directive: no line index to build, nor the module that reads them
+        from .suppressions import find_suppressions
+
         suppressions = find_suppressions(source, _positioner(source))
         if suppressions is None:
             return result
@@ -236,7 +241,8 @@ def _run_check(options: CheckOptions, stdin: bytes | None, write) -> Outcome:
     statistics: Counter = Counter()
 
     def reported():
-        from .baseline import only_new
+        if known is not None:
+            from .baseline import only_new
 
         for result in results:
             if options.write_baseline:

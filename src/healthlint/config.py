@@ -64,12 +64,16 @@ class RuleSettings:
 
 @dataclass(frozen=True)
 class Override:
+    """Settings for the files that match some globs."""
+
     files: tuple[str, ...]
     settings: RuleSettings
 
 
 @dataclass(frozen=True)
 class Config:
+    """A configuration file, read and validated (or the defaults, without one)."""
+
     path: str | None = None  # None: no configuration file
     root: str = "."  # the folder globs and rule folders are relative to
     rule_dirs: tuple[str, ...] = ()

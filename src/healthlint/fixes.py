@@ -44,6 +44,8 @@ MAX_PASSES = 10  # fixes can uncover new findings; stop if they never settle
 
 @dataclass(frozen=True)
 class FixOutcome:
+    """What fixing one file did: its text before and after, and whether it was written."""
+
     path: str
     original: str  # decoded text as read (BOM removed)
     fixed: str

@@ -159,6 +159,8 @@ def _word_finder():
 
 @dataclass(frozen=True)
 class Document:
+    """A parsed document: its source, its blocks of prose and where each line starts."""
+
     path: str
     format: str  # "text", "markdown" or "html"
     source: str
@@ -188,6 +190,8 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """Where a finding is: 1-based lines and columns (end exclusive) and source offsets."""
+
     line: int
     column: int
     end_line: int
@@ -198,6 +202,8 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Edit:
+    """Text that replaces a span of the source."""
+
     span: Span
     replacement: str
 
@@ -207,18 +213,24 @@ FIX_APPLICABILITIES = ("safe", "unsafe", "suggestion")
 
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """The edits that fix one finding, and whether they may be applied unasked."""
+
     applicability: str  # safe, unsafe or suggestion (never applied)
     edits: tuple[Edit, ...]
 
 
 @dataclass(frozen=True)
 class Reference:
+    """An authority behind a rule: a title and, where there is one, a link."""
+
     title: str
     url: str = ""
 
 
 @dataclass(frozen=True)
 class Example:
+    """A rule's good or bad example, run by the test suite."""
+
     text: str
     # Expected finding positions: (line, column, end_line, end_column); empty
     # when the example does not pin them.
@@ -264,6 +276,8 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One problem found: the rule, where it is, why it matters and how to fix it."""
+
     rule: str
     category: str
     severity: str
@@ -282,6 +296,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class FileResult:
+    """What linting one file gave: its findings, and the problems met reading it."""
+
     path: str
     findings: tuple[Finding, ...] = ()
     errors: tuple[str, ...] = ()  # problems reading this file; it was not (fully) linted

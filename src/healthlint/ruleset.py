@@ -34,6 +34,8 @@ class RuleError(YamlError):
 
 @dataclass(frozen=True)
 class RuleSet:
+    """The rules of a run and their compiled checks, in the same order."""
+
     rules: tuple[Rule, ...]
     checks: tuple[Check, ...]
 

@@ -148,6 +148,8 @@ def apply_change(text: str, change, encoding: str) -> str:
 
 @dataclass
 class _Loaded:
+    """The linter made from a workspace's configuration, or why none could be made."""
+
     linter: object | None  # check.Linter; None when nothing could ever be loaded
     signature: tuple
     error: YamlError | None = None
@@ -264,6 +266,8 @@ def _stat(path: str) -> tuple[int, int]:
 
 @dataclass
 class OpenDocument:
+    """A document open in the editor, and what was last linted of it."""
+
     uri: str
     path: str | None  # None for a buffer that is not a file (untitled:...)
     format: str | None  # None: not prose healthlint reads; never linted
@@ -285,6 +289,8 @@ class OpenDocument:
 
 @dataclass(frozen=True)
 class _Linted:
+    """The findings of one revision of an open document."""
+
     revision: int
     version: int | None
     findings: tuple[Finding, ...]

@@ -27,6 +27,8 @@ _DIRECTIVE = regex.compile(
 
 @dataclass(frozen=True)
 class Directive:
+    """A healthlint-disable, -enable or -disable-next-line comment."""
+
     action: str  # disable, enable, disable-next-line
     names: tuple[str, ...]  # empty: every rule
     span: Span
@@ -34,6 +36,8 @@ class Directive:
 
 @dataclass(frozen=True)
 class Suppressions:
+    """The line ranges where a document's directives silence rules."""
+
     # (first line, last line or None for "to the end", names, directive)
     ranges: tuple[tuple[int, int | None, tuple[str, ...], Directive], ...]
 

@@ -36,6 +36,8 @@ class LineWriter:
 
 @dataclass(frozen=True)
 class Report:
+    """Every file's result and the rules that ran: what a formatter writes."""
+
     results: tuple[FileResult, ...]
     rules: tuple[Rule, ...]
     color: bool = False
