@@ -160,15 +160,20 @@ def _to_plain(value):
 
 def _from_plain(value):
     kind = type(value)
+    if kind in _PLAIN:
+        return value  # most of a pack: texts, numbers and flags are kept as they are
     if kind in (tuple, list):
-        return kind(_from_plain(item) for item in value)
+        return kind([_from_plain(item) for item in value])
     if kind is dict:
         if _RECORD_TAG in value:
-            return _RECORDS[value[_RECORD_TAG]](*(_from_plain(item) for item in value["fields"]))
+            return _RECORDS[value[_RECORD_TAG]](*[_from_plain(item) for item in value["fields"]])
         return {key: _from_plain(item) for key, item in value.items()}
     if kind is frozenset:
-        return frozenset(_from_plain(item) for item in value)
+        return frozenset([_from_plain(item) for item in value])
     return value
+
+
+_PLAIN = frozenset((str, int, float, bool, type(None), bytes))
 
 
 def _overrides(earlier: str, later: str) -> bool:
