@@ -80,9 +80,13 @@ class Linter:
         self.base = base
         self.cli_settings = cli_settings
         self._engines: dict[str, Engine] = {}
-        self.main_ruleset = self.engine_for(None).ruleset  # validates the configuration now
+        self._main_engine: Engine | None = None
+        self._main_engine = self.engine_for(None)  # validates the configuration now
+        self.main_ruleset = self._main_engine.ruleset
 
     def engine_for(self, path: str | None) -> Engine:
+        if self._main_engine is not None and not (path and self.config.overrides):
+            return self._main_engine  # the run's settings, as every file has them when nothing overrides them
         settings = (self.config.settings_for(path) if path else self.config.settings).merged(self.cli_settings)
         key = repr(settings)  # option values may be lists and mappings, which do not hash
         engine = self._engines.get(key)

@@ -95,6 +95,8 @@ class Config:
 
     def settings_for(self, path: str) -> RuleSettings:
         settings = self.settings
+        if not self.overrides:
+            return settings
         relative = self._relative(path)
         for override in self.overrides:
             if any(_glob_match(relative, pattern) for pattern in override.files):

@@ -32,6 +32,9 @@ class Engine:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         self.scanner = make_scanner(ruleset)
+        # What run_all asks of each check for every document, asked once.
+        self._checks_in_order = tuple((index, check, check.reports_at_hits_only, check.merge_overlaps)
+                                      for index, check in enumerate(ruleset.checks))
         self._fingerprint: str | None = None
         # The one hook for the language server: an incremental.BlockReuse, which
         # lints an edited document again reusing the unchanged blocks' work and
@@ -61,10 +64,11 @@ class Engine:
         notices = [_notice(document, checks[index].rule, "a pattern ran out of time on this document")
                    for index in sorted(timed_out)]
         findings = {}
-        for index, (check, check_hits) in enumerate(zip(checks, hits)):
-            if index in timed_out or (not check_hits and check.reports_at_hits_only):
+        for index, check, reports_at_hits_only, merge_overlaps in self._checks_in_order:
+            check_hits = hits[index]
+            if not check_hits and reports_at_hits_only or index in timed_out:
                 continue
-            if check.merge_overlaps:
+            if merge_overlaps:
                 check_hits = _longest_first(check_hits)
             try:
                 for finding in check.check(document, check_hits):
