@@ -148,6 +148,8 @@ def run_check(options: CheckOptions, stdin: bytes | None = None, write=None) -> 
 
 
 def _printable(text: str) -> str:
+    if text.isascii():
+        return text  # told without reading it: Python marks a text that is all ASCII
     try:
         text.encode("utf-8")
         return text
