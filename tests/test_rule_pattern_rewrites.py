@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 OLD_PATTERNS = {
     "vague-research-appeal": (
         r"\b(?:studies|research|trials|science|\w*scientists|researchers|experiments|evidence|lab\s+work|lab\s+tests|laboratory\s+(?:work|studies|research))\s+(?:(?:of|on|in|from|at|by|conducted|done|carried\s+out|involving)\s+(?:[\w'’-]+\s+){0,3}?)?(?:(?:has|have|also|now|strongly|clearly|consistently|increasingly|repeatedly|already)\s+)*(?:suggests?|suggested|shows?|shown|showed|indicates?|indicated|demonstrates?|demonstrated|confirms?|confirmed|finds|found|reveals?|revealed|supports?|points?\s+(?:to|toward)|hints?|hinted)\b",
-        (0, 4),
+        (0, 1, 2, 6),
     ),
     "unnamed-consensus": (
         r"\b(?:(?:most|many|all|top|leading|independent|the)\s+)?(?:experts|specialists|doctors|physicians|scientists|researchers|nutritionists|dietitians|dieticians|pharmacists|herbalists|naturopaths|clinicians|practitioners|professionals|psychiatrists|authorities)\s+(?:(?:now|widely|all|generally|largely|broadly|overwhelmingly|unanimously|universally|increasingly|firmly|fully|strongly|already)\s+)*(?:agree|concur|are\s+(?:(?:all|now|fully|widely|largely|firmly|broadly)\s+)*(?:in\s+(?:full\s+|complete\s+|broad\s+|general\s+)?agreement|unanimous|of\s+one\s+mind)|have\s+(?:now\s+)?(?:reached|come\s+to)\s+(?:a\s+)?consensus)\b",
@@ -52,6 +52,14 @@ OLD_PATTERNS = {
     "quick-fix": (
         r"\b(?:in|within)\s+(?:just|only|as\s+little\s+as|mere|under|less\s+than)\s+(?:a\s+(?:few\s+|couple\s+of\s+)?|one\s+|two\s+|three\s+|five\s+|seven\s+|ten\s+|\d+\s+)?(?:seconds?|minutes?|hours?|days?|weeks?)\b",
         (10, 11),
+    ),
+    "absolute-efficacy/cures": (
+        r"\b(?:cures|reverses|eradicates|heals)\s+(?:[\w'’-]+\s+){0,2}?(?:insomnia|arthritis|anxiety|depression|diabetes|addictions?|joint\s+damage|panic\s+attacks?|cancers?|tumou?rs?|infections?|inflammation|chronic\s+pain|(?:back|joint|nerve)\s+pain|migraines?|adhd|alzheimer['’]?s|dementia|hypertension|high\s+blood\s+pressure|obesity|fibromyalgia|psoriasis|eczema|acne|asthma|autism|withdrawal(?:\s+symptoms)?|cravings|diseases?|disorders?)\b",
+        (19, 20),
+    ),
+    "clean-dirty": (
+        r'\b(?:stay|stays|staying|stayed|remain|remains|keeps\s+(?:them|you|him|her|people|users)|kept\s+(?:them|you|him|her|people|users))\s+clean\b(?=\s+(?:long|over|through|for|during|in|and|after|from|off|while)\b|\s*[.,;:!?”"]|\s*$)',
+        (2, 3, 4),
     ),
 }
 
@@ -123,6 +131,17 @@ SLOTS = {
         ["just", "only", "as little as", "mere", "under", "less than", "in"],
         ["a", "a few", "a couple of", "one", "ten", "3", "within"],
         ["seconds", "minute", "hours", "days", "week", "weeks"],
+    ],
+    "absolute-efficacy/cures": [
+        ["cures", "reverses", "eradicates", "heals", "cure", "curess"],
+        ["your", "chronic", "back", "cures"],
+        ["insomnia", "joint damage", "panic attacks", "cancer", "tumours", "back pain", "alzheimer’s",
+         "withdrawal symptoms", "withdrawal", "disorders"],
+    ],
+    "clean-dirty": [
+        ["stay", "stays", "staying", "stayed", "remain", "remains", "keeps them", "kept users", "keeps", "kept"],
+        ["clean", "cleaner"],
+        ["long", "over", "for", "and", "while", ".", "”", "\"", "stay"],
     ],
 }
 
@@ -222,10 +241,23 @@ def test_quick_fix_finds_the_same_spans(builtin_ruleset, data):
     _assert_same_spans(builtin_ruleset, "quick-fix", data)
 
 
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_absolute_efficacy_cures_finds_the_same_spans(builtin_ruleset, data):
+    _assert_same_spans(builtin_ruleset, "absolute-efficacy/cures", data)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_clean_dirty_finds_the_same_spans(builtin_ruleset, data):
+    _assert_same_spans(builtin_ruleset, "clean-dirty", data)
+
+
 def test_the_rewrites_split_the_work_as_meant(builtin_ruleset):
     """The "-scientists" words are the added pattern's alone; a qualified profession is found twice."""
     check = _check_of(builtin_ruleset, "vague-research-appeal")
-    assert regex.search(check.patterns[4], "Neuroscientists have found it", regex.IGNORECASE)
-    assert not regex.search(check.patterns[0], "Neuroscientists have found it", regex.IGNORECASE)
+    assert regex.search(check.patterns[6], "Neuroscientists have found it", regex.IGNORECASE)
+    assert not any(regex.search(check.patterns[index], "Neuroscientists have found it", regex.IGNORECASE)
+                   for index in (0, 1, 2))
     check = _check_of(builtin_ruleset, "unnamed-consensus")
     assert _spans(regex.compile(check.patterns[0], regex.IGNORECASE), "Most experts agree") == {(0, 18), (5, 18)}
