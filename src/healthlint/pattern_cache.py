@@ -2,7 +2,8 @@
 
 The `regex` module parses a pattern in Python: about half a millisecond for
 one of our rule patterns, so a one-file run spent a third of its time
-compiling the few hundred it needs. The module can also rebuild a pattern
+compiling the few hundred it needs. healthlint's own modules compile their
+constant patterns here too (a few dozen, read at import). The module can also rebuild a pattern
 from its compiled form without parsing it again (that is how it unpickles a
 pattern). That compiled form is kept here, as plain data read back with
 marshal (reading it runs no code), in one file per version of Python and of

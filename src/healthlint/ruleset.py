@@ -15,7 +15,7 @@ from pathlib import Path
 
 import regex
 
-from . import yamlsafe
+from . import pattern_cache, yamlsafe
 from .kinds import REGISTRY
 from .cache import builtin_rules_folder, cache_home, code_fingerprint, read_plain, write_quietly
 from .kinds.base import TRUSTED_PATTERNS, Check, OptionError, Terms, check_regex
@@ -25,7 +25,7 @@ from .yamlsafe import Located, YamlError
 REQUIRED_KEYS = ("id", "category", "severity", "message", "description", "rationale", "references", "kind", "examples")
 OPTIONAL_KEYS = ("scope", "exceptions", "fix", "opt_in")
 SCOPES = ("document", "sentence") + BLOCK_KINDS
-ID_PATTERN = regex.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+ID_PATTERN = pattern_cache.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
 class RuleError(YamlError):

@@ -304,7 +304,7 @@ _new_hit = partial(tuple.__new__, Hit)
 # and x ("(?V1)", "(?r)", "(?f)", "(?w)", recursion "(?R)"), and negated sets
 # that the text's mapping to ASCII would not keep a superset. Found anywhere,
 # even where they mean something else ("\{json\}"): a false alarm only costs speed.
-_BEYOND_HYPERSCAN = regex.compile(
+_BEYOND_HYPERSCAN = pattern_cache.compile(
     r"\\[mMLNXGR]|\{(?![\d,\s]*\})[^{}]*\}|\(\?\||\(\?(?=[-a-zA-Z0-9]+[:)])(?![-imsx]+[:)])"
     # A negated set that holds a letter or a digit, or \w \d \p \P (see _AsciiMap).
     r"|\[\^(?:\\[^wdpP]|[^\]\\A-Za-z0-9])*(?:[A-Za-z0-9]|\\[wdpP])"
@@ -327,7 +327,7 @@ def _beyond_hyperscan(pattern: str) -> bool:
 # it becomes): such patterns are left to the `regex` module (_BEYOND_HYPERSCAN).
 # (Curly quotes, dashes and the ellipsis were once mapped to their ASCII
 # look-alikes: "[^.!?;]" then missed the "…" that the `regex` module passes.)
-_WORD_CHARACTER = regex.compile(r"\w")
+_WORD_CHARACTER = pattern_cache.compile(r"\w")
 _ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -421,8 +421,8 @@ _QUANTIFIERS = ("*", "+", "?", "{")
 
 # Compiled once: the translation below runs over every context pattern of the
 # pack in each run (it names the cached database).
-_VERBOSE_OR_POSSESSIVE = regex.compile(r"\(\?[a-zA-Z-]*x|[*+?}]\+")
-_UNICODE_ESCAPE = regex.compile(r"\\u[0-9a-fA-F]{4}")
+_VERBOSE_OR_POSSESSIVE = pattern_cache.compile(r"\(\?[a-zA-Z-]*x|[*+?}]\+")
+_UNICODE_ESCAPE = pattern_cache.compile(r"\\u[0-9a-fA-F]{4}")
 
 
 def _context_source(pattern: str) -> str | None:

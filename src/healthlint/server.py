@@ -33,7 +33,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
-from . import __version__
+from . import __version__, pattern_cache
 from .check import Linter
 from .config import CONFIG_FILE, PYPROJECT, Config, ConfigError, RuleSettings, find_config, load_config
 from .documents import format_for_path, line_starts
@@ -67,13 +67,13 @@ _SEVERITY = {
     "warning": types.DiagnosticSeverity.Warning,
     "info": types.DiagnosticSeverity.Information,
 }
-_LINE_END = regex.compile(r"\r\n|\r|\n")
-_FRONT_MATTER_OPEN = regex.compile(r"---[ \t]*(?:\r\n|\r|\n)")
-_FRONT_MATTER_CLOSE = regex.compile(r"(?:---|\.\.\.)[ \t]*\Z")
+_LINE_END = pattern_cache.compile(r"\r\n|\r|\n")
+_FRONT_MATTER_OPEN = pattern_cache.compile(r"---[ \t]*(?:\r\n|\r|\n)")
+_FRONT_MATTER_CLOSE = pattern_cache.compile(r"(?:---|\.\.\.)[ \t]*\Z")
 # Indentation, and in Markdown the blockquote markers, that a line above must repeat
 # to stay inside the same container.
-_MARKDOWN_PREFIX = regex.compile(r"(?:[ \t]*>[ \t]?)*[ \t]*")
-_INDENT = regex.compile(r"[ \t]*")
+_MARKDOWN_PREFIX = pattern_cache.compile(r"(?:[ \t]*>[ \t]?)*[ \t]*")
+_INDENT = pattern_cache.compile(r"[ \t]*")
 
 
 # ---- positions ------------------------------------------------------------------------
@@ -790,8 +790,8 @@ def hover_text(finding: Finding, rule) -> str:
     return "\n".join(lines)
 
 
-_MARKDOWN_SPECIAL = regex.compile(r"([\\*_\[\]<>#|~])")
-_AUTHORITY = regex.compile(r"- (.*?) <(\S+)>")
+_MARKDOWN_SPECIAL = pattern_cache.compile(r"([\\*_\[\]<>#|~])")
+_AUTHORITY = pattern_cache.compile(r"- (.*?) <(\S+)>")
 
 
 def _escape(text: str) -> str:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import regex
 
+from . import pattern_cache
 from .model import Finding, Span
 
-_DIRECTIVE = regex.compile(
+_DIRECTIVE = pattern_cache.compile(
     r"<!--\s*healthlint-(disable-next-line|disable|enable)\b((?:(?!-->|\s--\s).)*)(?:\s--\s(?:(?!-->).)*)?-->",
     regex.DOTALL,
 )

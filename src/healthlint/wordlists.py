@@ -13,11 +13,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-import regex
-
+from . import pattern_cache
 from .cache import remembered
 
-_WORD_PART = regex.compile(r"\p{L}+")
+_WORD_PART = pattern_cache.compile(r"\p{L}+")
 
 
 @lru_cache(maxsize=1)

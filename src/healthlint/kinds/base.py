@@ -190,7 +190,7 @@ class Terms(NamedTuple):
 # group by number or name (numbers count across the terms), a recursion, a conditional,
 # or a flag group that applies to the whole pattern ("(?i)", "(?V1)"). Found anywhere, even
 # where it means something else ("\\1"): a false alarm only costs speed.
-_READS_OTHER_TERMS = regex.compile(r"\\[1-9]|\\g|\(\?P[=>]|\(\?&|\(\?\(|\(\?[-+\w]+\)")
+_READS_OTHER_TERMS = pattern_cache.compile(r"\\[1-9]|\\g|\(\?P[=>]|\(\?&|\(\?\(|\(\?[-+\w]+\)")
 
 
 def terms(value):
@@ -209,7 +209,7 @@ def terms(value):
 
 # Compiled once: regex.match(pattern_text, ...) looks the pattern up in the
 # module's cache on every call, and a pack has hundreds of phrases.
-_WORD_CHAR = regex.compile(r"\w")
+_WORD_CHAR = pattern_cache.compile(r"\w")
 
 
 def phrase_regex(phrase: str) -> str:

@@ -15,7 +15,7 @@ from .base import Hit
 
 # Pairs of double quotes inside one sentence. Single quotes are left alone:
 # ’ is far more often an apostrophe than a quote in the texts we lint.
-_QUOTED = regex.compile(r"“[^“”]*”|\"[^\"]*\"|«[^«»]*»|„[^„“”]*[“”]")
+_QUOTED = pattern_cache.compile(r"“[^“”]*”|\"[^\"]*\"|«[^«»]*»|„[^„“”]*[“”]")
 
 # A negator up to two words before the match, then perhaps auxiliaries and an
 # article: "is not risk-free", "isn't entirely safe", "never guaranteed", "no
