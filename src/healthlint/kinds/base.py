@@ -216,19 +216,29 @@ def phrase_regex(phrase: str) -> str:
     """A literal phrase as a regex: word-bounded, any run of spaces between words,
     straight and curly apostrophes alike, hyphen or space alike."""
     words = phrase.strip().split()
-    escaped = ["".join(_phrase_char(char) for char in word) for word in words]
-    body = r"\s+".join(escaped)
+    body = r"\s+".join([word.translate(_PHRASE_CHARS) for word in words])
     start = r"\b" if _WORD_CHAR.match(words[0]) else ""
     end = r"\b" if _WORD_CHAR.match(words[-1][-1]) else ""
     return f"{start}{body}{end}"
 
 
-def _phrase_char(char: str) -> str:
-    if char in "'’":
-        return "['’]"
-    if char == "-":
-        return r"[-\s]?"
-    return regex.escape(char)
+class _PhraseChars(dict):
+    """Each character of a phrase as a regex, for str.translate: a pack's start-up
+    translates thousands of characters, and each is worked out once."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in "'’":
+            written = "['’]"
+        elif char == "-":
+            written = r"[-\s]?"
+        else:
+            written = regex.escape(char)
+        self[code] = written
+        return written
+
+
+_PHRASE_CHARS = _PhraseChars()
 
 
 def _flags(case_sensitive: bool) -> int:
