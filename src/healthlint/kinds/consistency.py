@@ -238,12 +238,11 @@ class ConsistencyCheck(Check):
         case = False
         if "case" in self.compare and len(lowers) < len(distinct):
             # A word in small letters has no capital to compare, whatever its
-            # other forms, and neither has an ASCII word in Title Case an inner
-            # capital or all capitals ("A" aside, which istitle holds too); only
-            # ASCII ones are dropped unseen, where Python and the `regex` module
-            # agree on what a capital is.
-            shown = set(filterfalse(str.islower, distinct))
-            shown -= set(filter(str.isascii, filter(str.istitle, shown)))
+            # other forms, and neither has a word in Title Case an inner capital
+            # or all capitals ("A" aside, which istitle holds too); only ASCII
+            # ones are dropped unseen, where Python and the `regex` module agree
+            # on what a capital is: every word beyond ASCII is looked at.
+            shown = set(filterfalse(str.istitle, filterfalse(str.islower, distinct)))
             if not joined.isascii():
                 shown.update(_NON_ASCII_WORD.findall(joined))
             if shown:
