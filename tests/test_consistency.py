@@ -4,6 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from healthlint.engine import Engine
 from healthlint.fixes import apply_fixes
@@ -169,3 +171,30 @@ def test_work_is_linear_in_the_text():
 
     small_time, large_time = cpu_time(small), cpu_time(large)
     assert large_time < small_time * 30  # ten times the text, well under a hundred times the work
+
+
+# ---- the prefilter -------------------------------------------------------------
+
+
+_PIECES = ("health", "care", "Care", "for", "up", "follow", "day", "every", "e", "mail", "e-mail", "email",
+           "healthcare", "followup", "everyday", "CDC", "cdc", "Cdc", "MedlinePlus", "Medlineplus", "in", "to")
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_worth_a_look_rules_out_only_texts_where_nothing_compares(pieces):
+    """The prefilter's shortcuts (distinct words, sorted words for spaced forms)
+    give what reading every pair of neighbouring words gives."""
+    check = engine().ruleset.checks[0]
+    document = parse_document(" ".join(pieces) + ".", "a.txt")
+    case, joins = check._worth_a_look(document.blocks)
+    words = [word.lower() for block in document.blocks for word in block.words.all]
+    lowers = set(words)
+    spaced = any(first + second in lowers and check._spacing_compares(first, second)
+                 for first, second in zip(words, words[1:]))
+    hyphenated = any(check._hyphen_may_compare(word, lowers) for word in lowers if "-" in word)
+    assert joins == (spaced or hyphenated)
+    written = {word for block in document.blocks for word in block.words.all}
+    shared = {word for word in written if sum(other.lower() == word.lower() for other in written) > 1}
+    assert case == any(word != word.lower() and not word.istitle() and (
+        word.isupper() and word.lower() not in check.english or any(c.isupper() for c in word[1:]))
+        for word in shared)

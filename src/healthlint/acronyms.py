@@ -133,7 +133,7 @@ _CLAUSE_BREAK = set(",;:—–()[]")
 # ---- records ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Definition:
     """One place where the text pairs a short form with a long form."""
 
@@ -164,7 +164,7 @@ class Definition:
         return _with_plain_word(self.short) or self.short
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Use:
     """A word that looks like an abbreviation, or a defined short form, outside a definition."""
 
@@ -179,7 +179,7 @@ class Use:
         return (self.block.index, self.start)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
     definitions: tuple[Definition, ...]  # in document order
     uses: tuple[Use, ...]  # in document order; definitions excluded
@@ -580,7 +580,7 @@ def _initials_in_order(letters: str, words) -> int:
 # ---- finding definitions in a text -------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Found:
     short: str
     long: str
@@ -1540,33 +1540,23 @@ def _reading(whole: str, known: set[str], forms: set[str]) -> tuple[tuple[int, i
 _TOKEN_START = pattern_cache.compile(r"(?r)\S*")  # searched backwards: the start of the token before a position
 
 
-def _words_with_two_capitals(text: str):
+def _words_with_two_capitals(text: str) -> list[tuple[int, int]]:
     """The spans of the matches of _WORD in the space-separated tokens that hold two
     capitals, and maybe in a few others (whose words are no abbreviations then). A word
     never spans a space, so the words of a run of tokens are the same read alone as in the
-    whole text."""
-    for start, end in _tokens_with_two_capitals(text):
-        for word_start, word_end in _word_spans(text[start:end]):
-            yield start + word_start, start + word_end
+    whole text.
 
-
-def _tokens_with_two_capitals(text: str):
-    """The spans of the space-separated tokens that hold two capitals, some joined into
-    one span with the tokens around them. The search runs at C speed over the text's
-    shape: one byte per character (Latin-1, "?" for the others), capitals as "A", spaces
-    as " ", the rest as "a". A character that may be a capital is one ("?" and every
-    letter outside ASCII too), and a character that may not be a space is none (so a
-    space outside Latin-1 joins two tokens: the span then holds both, which is harmless)."""
+    The tokens are found at C speed in the text's shape: one byte per character
+    (Latin-1, "?" for the others), capitals as "A", spaces as " ", the rest as "a". A
+    character that may be a capital is one ("?" and every letter outside ASCII too), and
+    a character that may not be a space is none (so a space outside Latin-1 joins two
+    tokens: the span then holds both, which is harmless)."""
     shape = text.encode("latin-1", "replace").translate(_SHAPE)
-    end = 0
-    for pair in _SHAPE_PAIR.finditer(shape):
-        if pair.start() < end:
-            continue  # the rest of a span already given
-        start = shape.rfind(b" ", 0, pair.start()) + 1
-        end = shape.find(b" ", pair.start())
-        if end < 0:
-            end = len(shape)
-        yield start, end
+    spans = []
+    for token in _SHAPE_TOKEN.finditer(shape):
+        start, end = shape.rfind(b" ", 0, token.start()) + 1, token.end()
+        spans.extend([(start + word_start, start + word_end) for word_start, word_end in _word_spans(text[start:end])])
+    return spans
 
 
 _SHAPE = bytes(
@@ -1575,7 +1565,9 @@ _SHAPE = bytes(
     else ord("a")
     for byte in range(256)
 )
-_SHAPE_PAIR = re.compile(rb"A[^ A]*A")
+# From the first capital of a token that another follows to the token's end: the next
+# search starts past the token.
+_SHAPE_TOKEN = re.compile(rb"A[^ A]*A[^ ]*")
 
 
 def _word_spans(token: str) -> tuple[tuple[int, int], ...]:
