@@ -4,9 +4,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from healthlint.documents.sentences import split_sentences
+from healthlint.model import MASK
 
 
 def sentences(text: str) -> list[str]:
@@ -75,3 +76,18 @@ def test_ascii_text_is_split_as_by_the_general_pattern(text):
     ascii_spans, general_spans = split_sentences(text), split_sentences(text + " é")
     assert ascii_spans[:-1] == general_spans[:-1]
     assert ascii_spans[-1][0] == general_spans[-1][0]
+
+
+_PIECES = st.lists(st.sampled_from(list("aZ0 .!?\"')]([*_#-\n\t,:") + [MASK, MASK, ". ", "? ", "e.g", "Dr", "U.S", "The"]),
+                   max_size=20).map("".join)
+
+
+@given(st.tuples(_PIECES, _PIECES).map(MASK.join).filter(str.strip))
+@example(f"See the dose. {MASK} for details.")  # a MASK opens no sentence
+@example(f"See the dose.{MASK} Then rest.")  # nor closes one
+def test_a_text_with_masks_is_split_as_by_the_general_pattern(text):
+    # A text whose only characters beyond ASCII are the parser's MASKs takes
+    # the ASCII shortcut too, with NULs for the MASKs.
+    masked_spans, general_spans = split_sentences(text), split_sentences(text + " é")
+    assert masked_spans[:-1] == general_spans[:-1]
+    assert masked_spans[-1][0] == general_spans[-1][0]

@@ -117,7 +117,9 @@ class BlockBuilder:
 
     @property
     def empty(self) -> bool:
-        return not "".join(self.parts).strip()
+        # Told part by part, without the join that build makes: the first part
+        # of nearly every block holds a word.
+        return not any(map(str.strip, self.parts))
 
     def build(self, kind: str, index: int, level: int = 0) -> Block:
         text = "".join(self.parts)

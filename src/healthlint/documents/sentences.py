@@ -14,6 +14,7 @@ import re
 import regex
 
 from .. import pattern_cache
+from ..model import MASK
 
 # Abbreviations after which a period never ends a sentence (compared lower-cased,
 # without the final period). Units (mg, ml, hrs...) are not among them: in
@@ -73,6 +74,10 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     abbreviations, word_window, rfind = _ABBREVIATIONS, _WORD_WINDOW, text.rfind
     if text.isascii():
         candidates = _ASCII_CANDIDATE.finditer(text.encode("ascii").translate(_AS_PERIODS))
+    elif MASK in text and (unmasked := text.replace(MASK, "\0")).isascii():
+        # Only the parser's MASKs (for code and links) go beyond ASCII: neither
+        # a MASK nor a NUL is in any class of the pattern.
+        candidates = _ASCII_CANDIDATE.finditer(unmasked.encode("ascii").translate(_AS_PERIODS))
     else:
         candidates = _CANDIDATE.finditer(text)
     for candidate in candidates:

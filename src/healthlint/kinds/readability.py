@@ -22,8 +22,7 @@ look, not a score to optimise.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import regex
 
@@ -49,8 +48,9 @@ _DIGITS = regex.compile(r"\p{N}+")
 _INITIALISM = regex.compile(r"\p{Lu}{2,4}")
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(NamedTuple):
+    # (A named tuple: a frozen dataclass cost more to build than the count of a
+    # paragraph's syllables.)
     words: int
     sentences: int
     syllables: int
@@ -130,33 +130,32 @@ class ReadabilityCheck(Check):
         self.max_words = rule.option("max_words")
         if self.min_words < 1 or self.max_words < 1:
             raise OptionError("must be at least 1", key="min_words" if self.min_words < 1 else "max_words")
+        self._reads = _KindsRead(rule.scope)
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
-        scope = self.rule.scope
-        grade, min_words, max_words = self.measure == "grade", self.min_words, self.max_words
-        for block in document.blocks:
-            if block.kind == "heading" or not in_scope(scope, block.kind):
-                continue
-            # Most blocks are too short to grade and have no long sentence:
-            # told here, without a generator for each.
-            words = block.words
-            if grade:
-                if len(words.all) >= min_words:
-                    yield from self._grade(document, block)
-            elif words.per_sentence and max(words.per_sentence) > max_words:
-                yield from self._long_sentences(document, block)
+        reads, min_words, max_words = self._reads, self.min_words, self.max_words
+        # Most blocks are too short to grade and have no long sentence: told
+        # here, without a generator or a call for each.
+        if self.measure == "grade":
+            for block in document.blocks:
+                if reads[block.kind] and len(block.words.all) >= min_words:
+                    counts = count_block(block)
+                    if counts.grade > self.target:
+                        yield self._grade_finding(document, block, counts)
+        else:
+            for block in document.blocks:
+                if reads[block.kind]:
+                    per_sentence = block.words.per_sentence
+                    if per_sentence and max(per_sentence) > max_words:
+                        yield from self._long_sentences(document, block)
 
-    def _grade(self, document: Document, block: Block) -> Iterable[Finding]:
-        counts = count_block(block)
-        grade = counts.grade
-        if grade <= self.target:
-            return
+    def _grade_finding(self, document: Document, block: Block, counts: Counts) -> Finding:
         end = len(block.text.rstrip())
-        yield self.finding(
+        return self.finding(
             document.span(block, 0, end),
             block.text[:end],
             fields={
-                "grade": f"{grade:.1f}",
+                "grade": f"{counts.grade:.1f}",
                 "ease": f"{round(counts.ease) + 0:d}",
                 "target": _number(self.target),
                 "words": counts.words,
@@ -173,6 +172,19 @@ class ReadabilityCheck(Check):
                     text[start:end],
                     fields={"words": count, "limit": self.max_words},
                 )
+
+
+class _KindsRead(dict):
+    """block kind -> whether the rule reads blocks of that kind (never
+    headings), asked of in_scope once per kind rather than once per block."""
+
+    def __init__(self, scope: tuple[str, ...]):
+        super().__init__()
+        self.scope = scope
+
+    def __missing__(self, kind: str) -> bool:
+        reads = self[kind] = kind != "heading" and in_scope(self.scope, kind)
+        return reads
 
 
 def _number(value: float) -> str:
