@@ -13,11 +13,10 @@ Flesch-Kincaid grade by 0.12.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-import re
-
-import regex
+from . import pattern_cache
 
 # The patterns below only ever read words of the letters a-z (syllables() splits
 # on everything else), where the standard library's engine means the same as
@@ -25,7 +24,7 @@ import regex
 # one width, so "not after c, t, s or fr" takes two.
 _HISSING_E = ("ce", "ge", "se", "ze", "xe", "che", "she")
 _HISSING = ("x", "sh", "ch", "ss", "zz")
-_NOT_LETTER = regex.compile(r"[^a-z]+")
+_NOT_LETTER = pattern_cache.compile(r"[^a-z]+")
 
 # A vowel group that is pronounced as two syllables.
 # Every branch starts with a letter, and a look-behind comes after it ("i(?<![ctgs]i)"

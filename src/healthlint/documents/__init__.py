@@ -12,8 +12,7 @@ from functools import cache
 from itertools import accumulate, count
 from operator import add
 
-import regex
-
+from .. import pattern_cache
 from ..model import Block, Document, SourceMap
 from .sentences import split_sentences
 
@@ -26,7 +25,7 @@ FORMAT_BY_EXTENSION = {
     ".htm": "html",
 }
 
-_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+_LINE_BREAK = pattern_cache.compile(r"\r\n|\r|\n")
 
 
 def format_for_path(path: str) -> str | None:

@@ -14,25 +14,26 @@ from operator import add
 
 import regex
 
+from .. import pattern_cache
 from ..model import Block
 from . import BlockBuilder
 
-_LINE = regex.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+_LINE = pattern_cache.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 # A line of white space only (\s here is str.isspace) with a line before and
 # after it, in a text whose lines end with "\n": its final line end opens no line.
 _INNER_BLANK_LINE = re.compile(r"\n[^\S\n]*\n(?!\Z)")
-_LIST_MARKER = regex.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
+_LIST_MARKER = pattern_cache.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
 # A line that is only an HTML comment: suppression directives live there.
-_COMMENT_LINE = regex.compile(r"\s*<!--.*-->\s*$")
+_COMMENT_LINE = pattern_cache.compile(r"\s*<!--.*-->\s*$")
 _CLOSING_PUNCTUATION = tuple(".!?:;,")
 _CLOSING_BUT_QUESTION = tuple(".!:;,")
-_SENTENCE_BREAK = regex.compile(r"[.!?]\s")
+_SENTENCE_BREAK = pattern_cache.compile(r"[.!?]\s")
 _HEADING_MAX_WORDS = 16
-_ABBREVIATION_STOP = regex.compile(r"\b(?:vs|Dr|Mr|Mrs|Ms|St|Mt|Vol|Fig|approx|etc|e\.g|i\.e)\.", regex.IGNORECASE)
+_ABBREVIATION_STOP = pattern_cache.compile(r"\b(?:vs|Dr|Mr|Mrs|Ms|St|Mt|Vol|Fig|approx|etc|e\.g|i\.e)\.", regex.IGNORECASE)
 _HEADING_MAX_CHARS = 150
 # Compiled here: regex.findall with a pattern string looks it up in the module's
 # cache through a dozen Python steps (flag tests, an import) on every call.
-_TITLE_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
+_TITLE_WORD = pattern_cache.compile(r"\p{L}[\p{L}'’-]*")
 
 
 def _lines(source: str) -> list[tuple[str, int]]:

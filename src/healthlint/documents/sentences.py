@@ -58,8 +58,8 @@ _CANDIDATE = pattern_cache.compile(r"([.!?](?<![.!?].)[.!?]*+[\"'”’)\]]*+)\s
 # 3.11: no part can give a character back to the next, which cannot start with it.)
 _ASCII_CANDIDATE = re.compile(rb"""(\.(?<!\.\.)\.*["')\]]*)[ \t\n\r\f\v]+(?=[A-Z0-9"'(\[*_#-])""")
 _AS_PERIODS = bytes.maketrans(b"!?", b"..")
-_FOLLOWING_WORD = regex.compile(r"\s+([\p{L}']+)")
-_DOTTED_ACRONYM = regex.compile(r"^(?:\p{L}\.){2,}$")
+_FOLLOWING_WORD = pattern_cache.compile(r"\s+([\p{L}']+)")
+_DOTTED_ACRONYM = pattern_cache.compile(r"^(?:\p{L}\.){2,}$")
 # Abbreviations are short: the word before a period is looked for this far back.
 _WORD_WINDOW = 64
 

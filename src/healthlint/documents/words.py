@@ -15,7 +15,9 @@ from typing import NamedTuple
 
 import regex
 
-WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
+from .. import pattern_cache
+
+WORD = pattern_cache.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
 # WORD for ASCII text, where it means exactly this; the standard library's
 # engine runs such a plain class a third faster than the `regex` module.
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*")
@@ -43,7 +45,7 @@ def find_words(text: str, sentences: tuple[tuple[int, int], ...]) -> Words:
 
 
 # Characters beyond ASCII that WORD reads as part of a word.
-_NON_ASCII_WORD_CHARACTER = regex.compile(r"[[\p{L}\p{N}’]--\p{ASCII}]", regex.V1)
+_NON_ASCII_WORD_CHARACTER = pattern_cache.compile(r"[[\p{L}\p{N}’]--\p{ASCII}]", regex.V1)
 # Any character but ASCII and the few others that parsed text often holds and
 # that are no part of a word (MASK, no-break space, typographic quotes but ’,
 # dashes, ellipsis, bullet): a text without one is told from the rest five

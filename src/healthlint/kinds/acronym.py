@@ -58,7 +58,7 @@ from typing import Iterable
 
 import regex
 
-from .. import acronyms
+from .. import acronyms, pattern_cache
 from ..acronyms import Analysis, Definition, Use, short_form_key
 from ..model import Document, Edit, Finding, Fix, Rule
 from .base import Check, Hit, Option, OptionError, boolean, integer, one_of, string_list
@@ -85,7 +85,7 @@ MESSAGE_FIELDS = (
     "match", "short", "long", "first_long", "first_line", "preferred", "forms", "count", "times", "reason", "hint",
 )
 
-_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+_WORD = pattern_cache.compile(r"[^\p{L}\p{N}]+")
 
 
 class AcronymCheck(Check):

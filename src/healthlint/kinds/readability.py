@@ -24,8 +24,7 @@ from __future__ import annotations
 
 from typing import Iterable, NamedTuple
 
-import regex
-
+from .. import pattern_cache
 from ..documents.words import WORD as _WORD
 from ..model import Block, Document, Finding, Rule
 from ..syllables import count_letters, syllables
@@ -44,8 +43,8 @@ OPTIONS = {
 }
 MESSAGE_FIELDS = ("match", "grade", "ease", "target", "words", "sentences", "limit")
 
-_DIGITS = regex.compile(r"\p{N}+")
-_INITIALISM = regex.compile(r"\p{Lu}{2,4}")
+_DIGITS = pattern_cache.compile(r"\p{N}+")
+_INITIALISM = pattern_cache.compile(r"\p{Lu}{2,4}")
 
 
 class Counts(NamedTuple):

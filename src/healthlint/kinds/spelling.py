@@ -43,6 +43,7 @@ from typing import Iterable
 
 import regex
 
+from .. import pattern_cache
 from ..documents.words import WORD
 from ..model import Document, Finding, Rule
 from ..wordlists import english_words, medical_terms, read_terms, term_words
@@ -60,10 +61,10 @@ OPTIONS = {
 MESSAGE_FIELDS = ("match", "term", "distance")
 
 _TOKEN = WORD  # the words of Block.words
-_LETTERS = regex.compile(r"\p{L}+")
-_POSSESSIVE = regex.compile(r"['’]s$", regex.IGNORECASE)
+_LETTERS = pattern_cache.compile(r"\p{L}+")
+_POSSESSIVE = pattern_cache.compile(r"['’]s$", regex.IGNORECASE)
 _LONGEST_WORD = 40
-_BRITISH_AE = regex.compile(r"ae(?=\p{L})")
+_BRITISH_AE = pattern_cache.compile(r"ae(?=\p{L})")
 
 # Endings that make another form of the same word, or another word from the
 # same root: a word and a term that are equal once one of these is taken off
