@@ -36,6 +36,7 @@ it with `terms`.
 """
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from itertools import compress
 from pathlib import Path
@@ -44,6 +45,7 @@ from typing import Iterable
 import regex
 
 from .. import pattern_cache
+from ..cache import remembered
 from ..documents.words import WORD
 from ..model import Document, Finding, Rule
 from ..wordlists import english_words, medical_terms, read_terms, term_words
@@ -121,10 +123,19 @@ class Vocabulary:
         """The terms starting with `initial`, under the deletions of the rest of them."""
         index = self._indexes.get(initial)
         if index is None:
-            index = self._indexes[initial] = {}
-            for term in self._by_initial.get(initial, ()):
-                for key in _deletions(term[1:], self.max_edits(term)):
-                    index.setdefault(key, []).append(term)
+            terms = self._by_initial.get(initial, [])
+            # Kept on disk, keyed by the terms and their edit limits: building a letter's
+            # index (tens of thousands of deletions) cost more than reading it back, in
+            # each process, for each letter a run meets.
+            key = hashlib.sha256(repr((terms, self.long_term)).encode()).hexdigest()
+            index = self._indexes[initial] = remembered("spelling-index", key, lambda: self._built_index(terms))
+        return index
+
+    def _built_index(self, terms: list[str]) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for term in terms:
+            for key in _deletions(term[1:], self.max_edits(term)):
+                index.setdefault(key, []).append(term)
         return index
 
     def nearest(self, word: str) -> tuple[str, int] | None:
