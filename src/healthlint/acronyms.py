@@ -181,6 +181,8 @@ class Use:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
+    """What a document holds of acronyms: its definitions and uses, and the keys to leave alone."""
+
     definitions: tuple[Definition, ...]  # in document order
     uses: tuple[Use, ...]  # in document order; definitions excluded
     explained: frozenset[str]  # keys paired in brackets with words that are no expansion ("a test (CBC)")
@@ -582,6 +584,8 @@ def _initials_in_order(letters: str, words) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
+    """A definition found in a text: both forms, where they are, in which order, and how well they fit."""
+
     short: str
     long: str
     short_start: int

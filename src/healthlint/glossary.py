@@ -26,6 +26,8 @@ Result = tuple[str, list["Entry"], list[str]]
 
 @dataclass(frozen=True)
 class Entry:
+    """One acronym of a document's glossary: its expansion, where it is first given, and its uses."""
+
     short: str
     long: str
     span: Span  # the short form where the expansion is first given

@@ -29,6 +29,8 @@ class OptionError(ValueError):
 
 @dataclass(frozen=True)
 class Option:
+    """An option a rule kind takes: how its value is checked, its default, and its help."""
+
     check: Callable[[Any], Any]  # returns the cleaned value or raises OptionError
     default: Any = None
     required: bool = False

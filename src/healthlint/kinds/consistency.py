@@ -184,6 +184,8 @@ def title_like(block: Block, tokens: list[Token]) -> bool:
 
 @dataclass
 class Occurrence:
+    """One appearance of a term in the text, as its tokens."""
+
     tokens: tuple[Token, ...]
 
     @property
