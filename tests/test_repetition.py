@@ -447,6 +447,7 @@ SEED_WORDS = [
     *PHRASE_WORDS, "buy", "buy's", "buying", "shows", "show", "up", "upset", "fort", "worth", "natural", "cure",
     "cures", "remedies", "remedys", "long", "much", "does", "kratom's", "previews", "reviews", "new", "york",
     "city", "salt", "lake", "code", "promo", "class", "action", "and", "after", "before", "where", "get",
+    "rome", "syndrome",
 ]
 
 
@@ -476,6 +477,13 @@ def test_a_phrase_that_a_query_pattern_matches_holds_a_seed_in_place(words):
     for seeds in (starts, ends, held):  # a seed's occurrences are all those of its words
         for key, firsts in seeds.items():
             assert firsts == [i for i in range(len(tokens)) if tuple(tokens[i : i + len(key)]) == key]
+
+
+def test_a_city_is_needed_as_a_whole_word():
+    """The \\b before the cities' alternation holds for each of them, however
+    many they are: "syndrome" does not end in the city of Rome."""
+    needs = repetition._Needs((repetition.places_pattern(),))
+    assert needs.words({"rome", "syndrome", "denver", "xdenver"})[1] == {"rome", "denver"}
 
 
 def test_query_patterns_that_cannot_be_read_leave_every_phrase_to_the_patterns():

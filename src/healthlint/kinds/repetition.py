@@ -904,7 +904,11 @@ def _sequence_needs(items) -> set[tuple[str, str, bool]] | None:
         if op is sre.ASSERT:
             options.append(_sequence_needs(av[1]))
         language = _language(op, av)
-        if language is not None and len(strings) * len(language) <= _SPELLED_MOST:
+        # Strings with no text yet (the \b of `\b(?:denver|...)$`) are spelled
+        # on into a part of any size: they add no strings, and the part's
+        # words keep the boundary ("rome" is then not met by "syndrome").
+        textless = not any(spelled.replace(_BOUNDARY, "") for spelled in strings)
+        if language is not None and (textless or len(strings) * len(language) <= _SPELLED_MOST):
             strings = {a + b for a in strings for b in language}
             continue
         close(at_end=False)
