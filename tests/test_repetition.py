@@ -21,6 +21,7 @@ from healthlint.documents import parse_document
 from healthlint.engine import Engine
 from healthlint.kinds import repetition
 from healthlint.kinds.base import OptionError
+from healthlint.model import MASK
 from healthlint.ruleset import RuleSet, compile_rule, load_ruleset, with_options
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -389,6 +390,14 @@ def test_the_word_list_is_the_word_by_word_reading(text):
     # A BREAK stands exactly where a run ends.
     for (index, entry), (following, next_entry) in zip(zip(indexes, expected), zip(indexes[1:], expected[1:])):
         assert (following == index + 1) == (entry[4] == next_entry[4])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=f"aZ9 \t'-.\n{MASK}", max_size=40))
+def test_the_runs_of_a_text_in_ascii_are_those_the_run_pattern_finds(text):
+    """_runs reads a text in ASCII without the regex: runs, and BREAKs between
+    them, must be the same."""
+    assert repetition._runs(text) == f" {repetition.BREAK} ".join(repetition._RUN.findall(text))
 
 
 @settings(max_examples=200, deadline=None)

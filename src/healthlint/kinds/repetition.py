@@ -106,7 +106,6 @@ _RUN = pattern_cache.compile(rf"{_WORD.pattern}(?:(?:{_JOIN.pattern}){_WORD.patt
 # possessive repeats (Python 3.11), which give nothing back that a match could use.
 _HOLD = "+" if sys.version_info >= (3, 11) else ""
 _ASCII_WORD = re.compile(rf"[A-Za-z0-9]+{_HOLD}(?:'[A-Za-z]+{_HOLD})*{_HOLD}")
-_ASCII_RUN = re.compile(rf"{_ASCII_WORD.pattern}(?:(?:[ \t]+{_HOLD}|-){_ASCII_WORD.pattern})*{_HOLD}")
 # Split on these, a text gives what is between its words and the words in turn.
 _WORD_PARTS = pattern_cache.compile(f"({_WORD.pattern})")
 _ASCII_WORD_PARTS = re.compile(f"({_ASCII_WORD.pattern})")
@@ -137,6 +136,22 @@ _PARAGRAPHS_MIN, _PARAGRAPHS_SHARE = 3, 0.4
 # Stands between two runs in Words.words: no word is written with it, so no
 # phrase holds it.
 BREAK = "\x00"
+# Runs of a text in ASCII are read without matching a word at a time (the
+# engine's loop for each word and join was a third of the check on MedQuAD):
+# every character that no run holds becomes a BREAK (str.translate), the
+# apostrophes and hyphens that do not stand inside a word or between two
+# words as well, and what lies between two BREAKs is a run once stripped of
+# spaces. Each mark is found by a pattern that starts with it, so that the
+# engine skips ahead to the marks alone.
+_RUN_CHARACTERS = str.maketrans(
+    {code: code if chr(code).isalnum() or chr(code) in " \t'-" else BREAK for code in range(128)}
+)
+# An apostrophe not between a letter or digit and a letter: `'[A-Za-z]+` in _ASCII_WORD.
+_LOOSE_APOSTROPHE = re.compile(r"'(?:(?![A-Za-z])|(?<![A-Za-z0-9].))")
+# The letters after an apostrophe end a word where a digit follows ("it's9" is "it's", "9").
+_APOSTROPHE_BEFORE_DIGIT = re.compile(r"('[A-Za-z]+)(?=[0-9])")
+# A hyphen not between two letters or digits: it joins no words.
+_LOOSE_HYPHEN = re.compile(r"-(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9].))")
 # A phrase in a heading that starts with one of these is a candidate only if
 # worded like a query.
 _NOT_FIRST = STOPWORDS | {BREAK}
@@ -325,7 +340,19 @@ def _counted(document: Document, scope: tuple[str, ...]) -> list[tuple[Block, st
 def _runs(text: str) -> str:
     """The runs of a text as written, BREAK between two: a run holds nothing but
     words and the spaces or hyphens between them, so str.split finds its words."""
-    return f" {BREAK} ".join((_ASCII_RUN if _plain(text) else _RUN).findall(text))
+    if not _plain(text):
+        return f" {BREAK} ".join(_RUN.findall(text))
+    # What _RUN finds, for a text in ASCII (see _RUN_CHARACTERS).
+    if not text.isascii():
+        text = text.replace(MASK, BREAK)
+    marked = text.translate(_RUN_CHARACTERS)
+    if "'" in marked:
+        marked = _LOOSE_APOSTROPHE.sub(BREAK, marked)
+        if "'" in marked:
+            marked = _APOSTROPHE_BEFORE_DIGIT.sub(rf"\1{BREAK}", marked)
+    if "-" in marked:
+        marked = _LOOSE_HYPHEN.sub(BREAK, marked)
+    return f" {BREAK} ".join(filter(None, map(str.strip, marked.split(BREAK), repeat(" \t"))))
 
 
 def _lowered(runs: str) -> str:
