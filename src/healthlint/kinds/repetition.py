@@ -137,21 +137,24 @@ _PARAGRAPHS_MIN, _PARAGRAPHS_SHARE = 3, 0.4
 # phrase holds it.
 BREAK = "\x00"
 # Runs of a text in ASCII are read without matching a word at a time (the
-# engine's loop for each word and join was a third of the check on MedQuAD):
-# every character that no run holds becomes a BREAK (str.translate), the
-# apostrophes and hyphens that do not stand inside a word or between two
-# words as well, and what lies between two BREAKs is a run once stripped of
-# spaces. Each mark is found by a pattern that starts with it, so that the
-# engine skips ahead to the marks alone.
-_RUN_CHARACTERS = str.maketrans(
-    {code: code if chr(code).isalnum() or chr(code) in " \t'-" else BREAK for code in range(128)}
-)
+# engine's loop for each word and join was a fifth of the check on MedQuAD):
+# in its bytes, every character that no run holds becomes a BREAK (through a
+# table: str.translate would look each new character up in a mapping, on
+# every call), the apostrophes and hyphens that do not stand inside a word
+# or between two words as well, and what lies between two BREAKs is a run
+# once stripped of spaces. Each mark is found by a pattern that starts with
+# it, so that the engine skips ahead to the marks alone.
+_BREAK_BYTE = BREAK.encode()
+_BETWEEN_RUNS = f" {BREAK} ".encode()
+_RUN_CHARACTERS = bytes(
+    byte if chr(byte).isalnum() or chr(byte) in " \t'-" else ord(BREAK) for byte in range(128)
+).ljust(256, _BREAK_BYTE)
 # An apostrophe not between a letter or digit and a letter: `'[A-Za-z]+` in _ASCII_WORD.
-_LOOSE_APOSTROPHE = re.compile(r"'(?:(?![A-Za-z])|(?<![A-Za-z0-9].))")
+_LOOSE_APOSTROPHE = re.compile(rb"'(?:(?![A-Za-z])|(?<![A-Za-z0-9].))")
 # The letters after an apostrophe end a word where a digit follows ("it's9" is "it's", "9").
-_APOSTROPHE_BEFORE_DIGIT = re.compile(r"('[A-Za-z]+)(?=[0-9])")
+_APOSTROPHE_BEFORE_DIGIT = re.compile(rb"('[A-Za-z]+)(?=[0-9])")
 # A hyphen not between two letters or digits: it joins no words.
-_LOOSE_HYPHEN = re.compile(r"-(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9].))")
+_LOOSE_HYPHEN = re.compile(rb"-(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9].))")
 # A phrase in a heading that starts with one of these is a candidate only if
 # worded like a query.
 _NOT_FIRST = STOPWORDS | {BREAK}
@@ -345,14 +348,15 @@ def _runs(text: str) -> str:
     # What _RUN finds, for a text in ASCII (see _RUN_CHARACTERS).
     if not text.isascii():
         text = text.replace(MASK, BREAK)
-    marked = text.translate(_RUN_CHARACTERS)
-    if "'" in marked:
-        marked = _LOOSE_APOSTROPHE.sub(BREAK, marked)
-        if "'" in marked:
-            marked = _APOSTROPHE_BEFORE_DIGIT.sub(rf"\1{BREAK}", marked)
-    if "-" in marked:
-        marked = _LOOSE_HYPHEN.sub(BREAK, marked)
-    return f" {BREAK} ".join(filter(None, map(str.strip, marked.split(BREAK), repeat(" \t"))))
+    marked = text.encode("ascii").translate(_RUN_CHARACTERS)
+    # The marks are looked for in the text (`in` on bytes first tries its
+    # operand as an integer, and raises and clears an error to find it is not).
+    if "'" in text:
+        marked = _APOSTROPHE_BEFORE_DIGIT.sub(rb"\1" + _BREAK_BYTE, _LOOSE_APOSTROPHE.sub(_BREAK_BYTE, marked))
+    if "-" in text:
+        marked = _LOOSE_HYPHEN.sub(_BREAK_BYTE, marked)
+    runs = filter(None, map(bytes.strip, marked.split(_BREAK_BYTE), repeat(b" \t")))
+    return _BETWEEN_RUNS.join(runs).decode("ascii")
 
 
 def _lowered(runs: str) -> str:
