@@ -21,6 +21,7 @@ from healthlint.documents import parse_document
 from healthlint.engine import Engine
 from healthlint.kinds import repetition
 from healthlint.kinds.base import OptionError
+from healthlint.model import MASK
 from healthlint.ruleset import RuleSet, compile_rule, load_ruleset, with_options
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -391,6 +392,14 @@ def test_the_word_list_is_the_word_by_word_reading(text):
         assert (following == index + 1) == (entry[4] == next_entry[4])
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=f"aZ9 \t'-.\n{MASK}", max_size=40))
+def test_the_runs_of_a_text_in_ascii_are_those_the_run_pattern_finds(text):
+    """_runs reads a text in ASCII without the regex: runs, and BREAKs between
+    them, must be the same."""
+    assert repetition._runs(text) == f" {repetition.BREAK} ".join(repetition._RUN.findall(text))
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.sampled_from(["a", "b", "c", "d", repetition.BREAK]), max_size=60),
@@ -447,6 +456,7 @@ SEED_WORDS = [
     *PHRASE_WORDS, "buy", "buy's", "buying", "shows", "show", "up", "upset", "fort", "worth", "natural", "cure",
     "cures", "remedies", "remedys", "long", "much", "does", "kratom's", "previews", "reviews", "new", "york",
     "city", "salt", "lake", "code", "promo", "class", "action", "and", "after", "before", "where", "get",
+    "rome", "syndrome",
 ]
 
 
@@ -476,6 +486,13 @@ def test_a_phrase_that_a_query_pattern_matches_holds_a_seed_in_place(words):
     for seeds in (starts, ends, held):  # a seed's occurrences are all those of its words
         for key, firsts in seeds.items():
             assert firsts == [i for i in range(len(tokens)) if tuple(tokens[i : i + len(key)]) == key]
+
+
+def test_a_city_is_needed_as_a_whole_word():
+    """The \\b before the cities' alternation holds for each of them, however
+    many they are: "syndrome" does not end in the city of Rome."""
+    needs = repetition._Needs((repetition.places_pattern(),))
+    assert needs.words({"rome", "syndrome", "denver", "xdenver"})[1] == {"rome", "denver"}
 
 
 def test_query_patterns_that_cannot_be_read_leave_every_phrase_to_the_patterns():

@@ -106,7 +106,6 @@ _RUN = pattern_cache.compile(rf"{_WORD.pattern}(?:(?:{_JOIN.pattern}){_WORD.patt
 # possessive repeats (Python 3.11), which give nothing back that a match could use.
 _HOLD = "+" if sys.version_info >= (3, 11) else ""
 _ASCII_WORD = re.compile(rf"[A-Za-z0-9]+{_HOLD}(?:'[A-Za-z]+{_HOLD})*{_HOLD}")
-_ASCII_RUN = re.compile(rf"{_ASCII_WORD.pattern}(?:(?:[ \t]+{_HOLD}|-){_ASCII_WORD.pattern})*{_HOLD}")
 # Split on these, a text gives what is between its words and the words in turn.
 _WORD_PARTS = pattern_cache.compile(f"({_WORD.pattern})")
 _ASCII_WORD_PARTS = re.compile(f"({_ASCII_WORD.pattern})")
@@ -137,6 +136,25 @@ _PARAGRAPHS_MIN, _PARAGRAPHS_SHARE = 3, 0.4
 # Stands between two runs in Words.words: no word is written with it, so no
 # phrase holds it.
 BREAK = "\x00"
+# Runs of a text in ASCII are read without matching a word at a time (the
+# engine's loop for each word and join was a fifth of the check on MedQuAD):
+# in its bytes, every character that no run holds becomes a BREAK (through a
+# table: str.translate would look each new character up in a mapping, on
+# every call), the apostrophes and hyphens that do not stand inside a word
+# or between two words as well, and what lies between two BREAKs is a run
+# once stripped of spaces. Each mark is found by a pattern that starts with
+# it, so that the engine skips ahead to the marks alone.
+_BREAK_BYTE = BREAK.encode()
+_BETWEEN_RUNS = f" {BREAK} ".encode()
+_RUN_CHARACTERS = bytes(
+    byte if chr(byte).isalnum() or chr(byte) in " \t'-" else ord(BREAK) for byte in range(128)
+).ljust(256, _BREAK_BYTE)
+# An apostrophe not between a letter or digit and a letter: `'[A-Za-z]+` in _ASCII_WORD.
+_LOOSE_APOSTROPHE = re.compile(rb"'(?:(?![A-Za-z])|(?<![A-Za-z0-9].))")
+# The letters after an apostrophe end a word where a digit follows ("it's9" is "it's", "9").
+_APOSTROPHE_BEFORE_DIGIT = re.compile(rb"('[A-Za-z]+)(?=[0-9])")
+# A hyphen not between two letters or digits: it joins no words.
+_LOOSE_HYPHEN = re.compile(rb"-(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9].))")
 # A phrase in a heading that starts with one of these is a candidate only if
 # worded like a query.
 _NOT_FIRST = STOPWORDS | {BREAK}
@@ -325,7 +343,20 @@ def _counted(document: Document, scope: tuple[str, ...]) -> list[tuple[Block, st
 def _runs(text: str) -> str:
     """The runs of a text as written, BREAK between two: a run holds nothing but
     words and the spaces or hyphens between them, so str.split finds its words."""
-    return f" {BREAK} ".join((_ASCII_RUN if _plain(text) else _RUN).findall(text))
+    if not _plain(text):
+        return f" {BREAK} ".join(_RUN.findall(text))
+    # What _RUN finds, for a text in ASCII (see _RUN_CHARACTERS).
+    if not text.isascii():
+        text = text.replace(MASK, BREAK)
+    marked = text.encode("ascii").translate(_RUN_CHARACTERS)
+    # The marks are looked for in the text (`in` on bytes first tries its
+    # operand as an integer, and raises and clears an error to find it is not).
+    if "'" in text:
+        marked = _APOSTROPHE_BEFORE_DIGIT.sub(rb"\1" + _BREAK_BYTE, _LOOSE_APOSTROPHE.sub(_BREAK_BYTE, marked))
+    if "-" in text:
+        marked = _LOOSE_HYPHEN.sub(_BREAK_BYTE, marked)
+    runs = filter(None, map(bytes.strip, marked.split(_BREAK_BYTE), repeat(b" \t")))
+    return _BETWEEN_RUNS.join(runs).decode("ascii")
 
 
 def _lowered(runs: str) -> str:
@@ -904,7 +935,11 @@ def _sequence_needs(items) -> set[tuple[str, str, bool]] | None:
         if op is sre.ASSERT:
             options.append(_sequence_needs(av[1]))
         language = _language(op, av)
-        if language is not None and len(strings) * len(language) <= _SPELLED_MOST:
+        # Strings with no text yet (the \b of `\b(?:denver|...)$`) are spelled
+        # on into a part of any size: they add no strings, and the part's
+        # words keep the boundary ("rome" is then not met by "syndrome").
+        textless = not any(spelled.replace(_BOUNDARY, "") for spelled in strings)
+        if language is not None and (textless or len(strings) * len(language) <= _SPELLED_MOST):
             strings = {a + b for a in strings for b in language}
             continue
         close(at_end=False)
