@@ -182,6 +182,8 @@ def _signals(value):
 
 @dataclass(frozen=True)
 class Keyphrase:
+    """A phrase an article is about, its words, and how dense it may be before it is stuffed."""
+
     phrase: str
     words: tuple[str, ...]
     max_density: float | None  # percent; None: the rule's keyphrase_warning
