@@ -16,7 +16,11 @@ that do not, count instructions: `--stage NAME` runs only up to one step
 checks of one kind) and prints nothing else, so that under
 `valgrind --tool=callgrind` the cost of a step is the difference of two runs
 (parse - startup, words - parse, scan - words, a kind - scan); run startup
-twice and take the second, when .pyc files or the Hyperscan database are new.
+twice and take the second, when .pyc files or the Hyperscan database are new
+(the first run after a change of the code rebuilds every cache: tens of G
+instructions). Every stage first lints five sample texts with every check (the
+warm-up of the timed runs), so a stage's count moves with any analysis: compare
+differences of two stages of the same tree, never one stage across trees.
 Several analyses build tables on first use, kept across files (the syllables
 of each new word, the spelling index of each initial, repetition's query
 results): a small sample charges those one-time costs to them, most of all on
