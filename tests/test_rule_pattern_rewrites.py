@@ -61,6 +61,10 @@ OLD_PATTERNS = {
         r'\b(?:stay|stays|staying|stayed|remain|remains|keeps\s+(?:them|you|him|her|people|users)|kept\s+(?:them|you|him|her|people|users))\s+clean\b(?=\s+(?:long|over|through|for|during|in|and|after|from|off|while)\b|\s*[.,;:!?”"]|\s*$)',
         (2, 3, 4),
     ),
+    "natural-means-safe": (
+        r"\b(?:because|since|as)\s+(?:it|they|this|(?:[\w'’-]+\s+){1,3}?(?=is\b|are\b))\s*(?:is|are|['’]s|['’]re)\s+(?:(?:all|completely|purely|entirely|100%|totally)[-\s]?)?natural\b[^.!?;]{0,40}?\b(?:safe|harmless|risk[-\s]?free|gentle|non[-\s]?toxic|side\s+effects)\b",
+        (1, 2, 3),
+    ),
 }
 
 # Words that the patterns' own words do not give: other "-scientists", words
@@ -142,6 +146,14 @@ SLOTS = {
         ["stay", "stays", "staying", "stayed", "remain", "remains", "keeps them", "kept users", "keeps", "kept"],
         ["clean", "cleaner"],
         ["long", "over", "for", "and", "while", ".", "”", "\"", "stay"],
+    ],
+    "natural-means-safe": [
+        ["because", "since", "as", "As", "sincere", "because every ingredient", "as the tea"],
+        ["it", "they", "this", "the herb", "is", "are"],
+        ["is", "are", "’s", "'re", "'s"],
+        ["all-natural", "natural", "100% natural", "totally natural", "naturally"],
+        ["so", "and", ".", ";", "it is"],
+        ["safe", "harmless", "risk-free", "gentle", "side effects", "non toxic"],
     ],
 }
 
@@ -251,6 +263,12 @@ def test_absolute_efficacy_cures_finds_the_same_spans(builtin_ruleset, data):
 @given(st.data())
 def test_clean_dirty_finds_the_same_spans(builtin_ruleset, data):
     _assert_same_spans(builtin_ruleset, "clean-dirty", data)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_natural_means_safe_finds_the_same_spans(builtin_ruleset, data):
+    _assert_same_spans(builtin_ruleset, "natural-means-safe", data)
 
 
 def test_the_rewrites_split_the_work_as_meant(builtin_ruleset):
