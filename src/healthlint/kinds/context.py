@@ -87,11 +87,8 @@ def found_near(document: Document, hit: Hit, within: str, patterns) -> bool:
     """Whether any of the `patterns` matches in the `within` window around the hit,
     searching only where the hit's prefilter does not rule it out."""
     prefilter = hit.prefilter
-    if prefilter is not None and within != "document":
-        # The window lies in the hit's block: a pattern that cannot match there is not searched.
-        patterns = prefilter.possible(patterns, hit.block)
-        if not patterns:
-            return False
+    if prefilter is not None and within != "document" and not prefilter.possible(patterns, hit.block):
+        return False  # the window lies in the hit's block, where none of the patterns can match
     for text_block, start, end in window_texts(document, hit.block, hit.start, within):
         searched = patterns if prefilter is None else prefilter.possible(patterns, text_block, start, end)
         if any(pattern.search(text_block.text, start, end) for pattern in searched):
