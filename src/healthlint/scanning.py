@@ -221,6 +221,7 @@ class HyperscanScanner:
         # id() of each context pattern Hyperscan took -> its id (the checks keep the patterns alive).
         self.context_ids = {id(pattern): index for index, pattern in enumerate(context_patterns) if index in accepted}
         self.context_scratch = hyperscan.Scratch(self.context_database) if self.context_database else None
+        self.context_ids_of_terms: dict = {}  # ContextPrefilter's, kept across documents
         # The entries of the checks that have context patterns: the blocks that may
         # hold one are scanned for context together, after the document's own scan.
         self.context_entries = {index for index, (check_index, _, _, _) in enumerate(self.entries)
@@ -237,7 +238,8 @@ class HyperscanScanner:
             return hits, timed_out
         candidates: list[int] = []
         entries, compiled_entries, lazy, everywhere = self.entries, self._compiled, self.lazy, self.everywhere
-        prefilter = ContextPrefilter(self.context_ids, self._context_candidates) if self.context_ids else None
+        prefilter = (ContextPrefilter(self.context_ids, self._context_candidates, self.context_ids_of_terms)
+                     if self.context_ids else None)
         context_blocks = []
 
         def on_match(pattern_id, start, end, flags, context):

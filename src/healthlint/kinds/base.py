@@ -262,11 +262,16 @@ class ContextPrefilter:
     anywhere.
     """
 
-    __slots__ = ("_pattern_ids", "_candidates", "_found", "_found_in_stretch")
+    __slots__ = ("_pattern_ids", "_candidates", "_found", "_found_in_stretch", "_ids_of_terms")
 
-    def __init__(self, pattern_ids: dict[int, int], candidates: Callable[[str], set[int]]) -> None:
+    def __init__(self, pattern_ids: dict[int, int], candidates: Callable[[str], set[int]],
+                 ids_of_terms: dict | None = None) -> None:
         self._pattern_ids = pattern_ids  # id() of a context pattern -> its id
         self._candidates = candidates  # a text -> the ids of the patterns that may match in it
+        # A tuple of patterns (a check's unless, when, or one pattern) -> the ids of them all, or
+        # None when one of them has none (see _ids_of). Given by the scanner, which keeps it across
+        # documents: a check asks about the same patterns in document after document.
+        self._ids_of_terms = {} if ids_of_terms is None else ids_of_terms
         # id() of a block -> (the block, kept so that its id is not reused; its candidates)
         self._found: dict[int, tuple[Block, set[int]]] = {}
         # (id() of a block, start, end) -> the candidates of that stretch of its text
@@ -276,18 +281,39 @@ class ContextPrefilter:
         """Whether a search for the pattern from `start` to `end` of the block's text may find it."""
         return bool(self.possible((pattern,), block, start, end))
 
-    def possible(self, patterns, block: Block, start: int = 0, end: int | None = None) -> list:
+    def possible(self, patterns: tuple, block: Block, start: int = 0, end: int | None = None) -> list:
         """The patterns that a search from `start` to `end` of the block's text may find:
         `may_match` for each, with the block and the stretch looked up once."""
         pattern_ids = self._pattern_ids
         known = self.look_at(block)
+        # Most often none of them may match (most blocks and sentences hold no exception, unless
+        # or when of a rule that has a hit there): told by one set operation, not pattern by pattern.
+        all_ids = self._ids_of(patterns)
+        if all_ids is not None and all_ids.isdisjoint(known):
+            return []
         kept = [pattern for pattern in patterns
                 if (pattern_id := pattern_ids.get(id(pattern))) is None or pattern_id in known]
         if not kept or start == 0 and (end is None or end == len(block.text)):
             return kept
         known = self._look_at_stretch(block, start, end)
+        if all_ids is not None and all_ids.isdisjoint(known):
+            return []
         return [pattern for pattern in kept
                 if (pattern_id := pattern_ids.get(id(pattern))) is None or pattern_id in known]
+
+    def _ids_of(self, patterns: tuple) -> frozenset[int] | None:
+        """The ids of the patterns, or None when one has none (it may match anywhere)."""
+        try:
+            return self._ids_of_terms[patterns]
+        except KeyError:
+            pass
+        ids = [self._pattern_ids.get(id(pattern)) for pattern in patterns]
+        all_ids = None if None in ids else frozenset(ids)
+        # Keyed by the tuple, which keeps its patterns alive, so that their id()s are not reused;
+        # bounded, as the scanner keeps it across documents.
+        if len(self._ids_of_terms) < _TERMS_KEPT:
+            self._ids_of_terms[patterns] = all_ids
+        return all_ids
 
     def _look_at_stretch(self, block: Block, start: int, end: int | None) -> set[int]:
         # The sentences of one block are asked about by rule after rule: each is scanned once.
@@ -303,6 +329,9 @@ class ContextPrefilter:
         if known is None:
             known = self._found[id(block)] = (block, self._candidates(block.text))
         return known[1]
+
+
+_TERMS_KEPT = 10_000
 
 
 class Hit(NamedTuple):
