@@ -5,10 +5,10 @@ one of our rule patterns, so a one-file run spent a third of its time
 compiling the few hundred it needs (healthlint's own modules compile their
 constant patterns here too: a few dozen, at import). The module can also
 rebuild a pattern from its compiled form without parsing it again (that is
-how it unpickles a pattern). That compiled form is kept here, as plain data read back with
-marshal (reading it runs no code), in one file per version of Python and of
-`regex`, under the user's cache folder. Patterns compiled for the first time
-are added when the process ends.
+how it unpickles a pattern). That compiled form is kept here, as plain data
+read back with marshal (reading it runs no code), in one file per version of
+Python and of `regex`, under the user's cache folder. Patterns compiled for
+the first time are added when the process ends.
 
 Like every cache of healthlint this only saves time: an entry that is
 missing, damaged or does not rebuild is compiled as if it were not there.

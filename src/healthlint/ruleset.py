@@ -109,6 +109,7 @@ def _load_rule_files(folders: list[Path]) -> RuleSet:
 _PACK_VERSION = 1
 _RECORDS = {"Rule": Rule, "Reference": Reference, "Example": Example, "Terms": Terms}  # their fields, in order
 _RECORD_TAG = "\0healthlint-record"
+_PLAIN = frozenset((str, int, float, bool, type(None), bytes))  # kept in a pack as they are
 
 
 def _pack_path(folders: list[Path]) -> str:
@@ -141,7 +142,7 @@ def _write_pack(path: str, rules: tuple[Rule, ...]) -> None:
 
 def _to_plain(value):
     kind = type(value)
-    if kind in (str, int, float, bool, type(None), bytes):
+    if kind in _PLAIN:
         return value
     if kind in (tuple, list):
         return kind(_to_plain(item) for item in value)
@@ -171,9 +172,6 @@ def _from_plain(value):
     if kind is frozenset:
         return frozenset([_from_plain(item) for item in value])
     return value
-
-
-_PLAIN = frozenset((str, int, float, bool, type(None), bytes))
 
 
 def _overrides(earlier: str, later: str) -> bool:

@@ -72,12 +72,12 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     append = spans.append
     start = 0
     abbreviations, word_window, rfind = _ABBREVIATIONS, _WORD_WINDOW, text.rfind
-    if text.isascii():
-        candidates = _ASCII_CANDIDATE.finditer(text.encode("ascii").translate(_AS_PERIODS))
-    elif MASK in text and (unmasked := text.replace(MASK, "\0")).isascii():
-        # Only the parser's MASKs (for code and links) go beyond ASCII: neither
-        # a MASK nor a NUL is in any class of the pattern.
-        candidates = _ASCII_CANDIDATE.finditer(unmasked.encode("ascii").translate(_AS_PERIODS))
+    # A text whose only characters beyond ASCII are the parser's MASKs (for code
+    # and links) is read as ASCII too, with NULs for them: neither a MASK nor a
+    # NUL is in any class of the pattern.
+    plain = text if text.isascii() or MASK not in text else text.replace(MASK, "\0")
+    if plain.isascii():
+        candidates = _ASCII_CANDIDATE.finditer(plain.encode("ascii").translate(_AS_PERIODS))
     else:
         candidates = _CANDIDATE.finditer(text)
     for candidate in candidates:

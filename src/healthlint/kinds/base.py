@@ -284,21 +284,21 @@ class ContextPrefilter:
     def possible(self, patterns: tuple, block: Block, start: int = 0, end: int | None = None) -> list:
         """The patterns that a search from `start` to `end` of the block's text may find:
         `may_match` for each, with the block and the stretch looked up once."""
-        pattern_ids = self._pattern_ids
-        known = self.look_at(block)
-        # Most often none of them may match (most blocks and sentences hold no exception, unless
-        # or when of a rule that has a hit there): told by one set operation, not pattern by pattern.
         all_ids = self._ids_of(patterns)
-        if all_ids is not None and all_ids.isdisjoint(known):
-            return []
-        kept = [pattern for pattern in patterns
-                if (pattern_id := pattern_ids.get(id(pattern))) is None or pattern_id in known]
+        kept = self._may_match_in(patterns, all_ids, self.look_at(block))
         if not kept or start == 0 and (end is None or end == len(block.text)):
             return kept
-        known = self._look_at_stretch(block, start, end)
+        return self._may_match_in(kept, all_ids, self._look_at_stretch(block, start, end))
+
+    def _may_match_in(self, patterns, all_ids: frozenset[int] | None, known: set[int]) -> list:
+        """The patterns that may match where the candidates are `known`; `all_ids` holds
+        (at least) their ids, or is None when one of them has none."""
+        # Most often none of them may match (most blocks and sentences hold no exception, unless
+        # or when of a rule that has a hit there): told by one set operation, not pattern by pattern.
         if all_ids is not None and all_ids.isdisjoint(known):
             return []
-        return [pattern for pattern in kept
+        pattern_ids = self._pattern_ids
+        return [pattern for pattern in patterns
                 if (pattern_id := pattern_ids.get(id(pattern))) is None or pattern_id in known]
 
     def _ids_of(self, patterns: tuple) -> frozenset[int] | None:
