@@ -106,7 +106,7 @@ def _load_rule_files(folders: list[Path]) -> RuleSet:
 # either is another file, and a file that does not read back as rules is
 # ignored and rewritten.
 
-_PACK_VERSION = 1
+_PACK_VERSION = 2  # 2: containers without records are kept as they are
 _RECORDS = {"Rule": Rule, "Reference": Reference, "Example": Example, "Terms": Terms}  # their fields, in order
 _RECORD_TAG = "\0healthlint-record"
 _PLAIN = frozenset((str, int, float, bool, type(None), bytes))  # kept in a pack as they are
@@ -141,37 +141,49 @@ def _write_pack(path: str, rules: tuple[Rule, ...]) -> None:
 
 
 def _to_plain(value):
+    """The value as marshal can hold it. A record, and a container that holds one
+    at any depth, becomes a tagged dict; every other container is kept as it is,
+    so that reading the pack back walks only the few containers that hold
+    records, not the thousands of phrases in the rules' options."""
     kind = type(value)
     if kind in _PLAIN:
         return value
-    if kind in (tuple, list):
-        return kind(_to_plain(item) for item in value)
-    if kind is dict:
-        if _RECORD_TAG in value:
-            raise ValueError("a key that marks records")
-        return {_to_plain(key): _to_plain(item) for key, item in value.items()}
-    if kind is frozenset:
-        return frozenset(_to_plain(item) for item in value)
     name = kind.__name__
     if _RECORDS.get(name) is kind:
         names = kind._fields if issubclass(kind, tuple) else [field.name for field in dataclasses.fields(value)]
         return {_RECORD_TAG: name, "fields": tuple(_to_plain(getattr(value, field)) for field in names)}
+    if kind in (tuple, list, frozenset):
+        items = [_to_plain(item) for item in value]
+        if not any(_tagged(item) for item in items):
+            return kind(items)
+        return {_RECORD_TAG: kind.__name__, "items": tuple(items)}
+    if kind is dict:
+        if _RECORD_TAG in value:
+            raise ValueError("a key that marks records")
+        pairs = [(_to_plain(key), _to_plain(item)) for key, item in value.items()]
+        if not any(_tagged(key) or _tagged(item) for key, item in pairs):
+            return dict(pairs)
+        return {_RECORD_TAG: "dict", "items": tuple(pairs)}
     raise TypeError(f"cannot keep a {name} in the rule pack")
 
 
+def _tagged(plain) -> bool:
+    return type(plain) is dict and _RECORD_TAG in plain
+
+
+_CONTAINERS = {"tuple": tuple, "list": list, "frozenset": frozenset, "dict": dict}
+
+
 def _from_plain(value):
-    kind = type(value)
-    if kind in _PLAIN:
-        return value  # most of a pack: texts, numbers and flags are kept as they are
-    if kind in (tuple, list):
-        return kind([_from_plain(item) for item in value])
-    if kind is dict:
-        if _RECORD_TAG in value:
-            return _RECORDS[value[_RECORD_TAG]](*[_from_plain(item) for item in value["fields"]])
-        return {key: _from_plain(item) for key, item in value.items()}
-    if kind is frozenset:
-        return frozenset([_from_plain(item) for item in value])
-    return value
+    if type(value) is not dict or _RECORD_TAG not in value:
+        return value  # most of a pack: texts, numbers, flags and containers of them, as marshal gave them
+    name = value[_RECORD_TAG]
+    if name in _CONTAINERS:
+        items = value["items"]
+        if name == "dict":
+            return {_from_plain(key): _from_plain(item) for key, item in items}
+        return _CONTAINERS[name]([_from_plain(item) for item in items])
+    return _RECORDS[name](*[_from_plain(item) for item in value["fields"]])
 
 
 def _overrides(earlier: str, later: str) -> bool:
