@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import healthlint.check
 import healthlint.files
@@ -391,6 +393,41 @@ def test_file_names_that_are_not_utf8_are_printable_in_every_format(tmp_path, ou
     again = run_check(CheckOptions(paths=(str(tmp_path),), isolated=True, cache=False, extra_rules=(FIXTURE_RULES,),
                                    select=("test-wonder-claim",), baseline=str(baseline)))
     assert again.exit_code == EXIT_CLEAN
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="file names must be UTF-8 there")
+def test_a_file_name_that_is_not_utf8_reaches_a_strict_pipe_as_replacement_characters(tmp_path):
+    """The CLI streams its report through stdout's own encoder, whose error handler
+    replaces the escaped bytes: the same bytes as the gathered report's."""
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, b"caf\xe9 \xe2\x82.md"), "wb") as handle:
+        handle.write(CLAIM.encode())
+    command = [sys.executable, "-m", "healthlint", "check", "--format", "json", "--isolated", "--no-cache",
+               "--rules", FIXTURE_RULES, "--select", "test-wonder-claim", str(tmp_path)]
+    run = subprocess.run(command, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+    assert run.returncode == EXIT_FINDINGS, run.stderr
+    printed = run.stdout.decode("utf-8")  # strict: nothing but UTF-8 came out
+    assert "caf\ufffd \ufffd.md" in printed
+    gathered = run_check(CheckOptions(paths=(str(tmp_path),), output_format="json", isolated=True, cache=False,
+                                      extra_rules=(FIXTURE_RULES,), select=("test-wonder-claim",)))
+    assert printed == gathered.stdout
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.characters(blacklist_categories=("Cs",)),
+                          st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF)), max_size=30).map("".join))
+def test_the_streams_error_handler_prints_what_printable_gives(text):
+    """Escaped bytes (U+DC80-U+DCFF, what decoding a file name leaves of bytes that are
+    not UTF-8) come out of the stream's encoder as `_printable` shows them."""
+    import io
+
+    from healthlint.check import _printable, printable_writer
+
+    buffer = io.BytesIO()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", errors="strict")
+    printable_writer(stream)(text)
+    stream.flush()
+    assert buffer.getvalue().decode("utf-8") == _printable(text)
 
 
 @pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="file names must be UTF-8 there")

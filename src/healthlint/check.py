@@ -9,6 +9,7 @@ file by file as the results come in.
 """
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass, field, replace
 
@@ -136,15 +137,28 @@ def _unused_finding(directive, names) -> Finding:
 
 def run_check(options: CheckOptions, stdin: bytes | None = None, write=None) -> Outcome:
     """Run a check. With `write`, the report goes to it piece by piece as the
-    files are linted (the CLI passes standard output's); without, it is
-    gathered in `Outcome.stdout`."""
+    files are linted, as it is (the CLI passes `printable_writer(sys.stdout)`);
+    without, it is gathered in `Outcome.stdout`."""
     pieces: list[str] = []
-    outcome = _run_check(options, stdin, (lambda text: write(_printable(text))) if write else pieces.append)
+    outcome = _run_check(options, stdin, write or pieces.append)
     # A file name that is not valid UTF-8 reaches us with lone surrogates, which
     # a strict UTF-8 terminal or pipe refuses to print: show them as U+FFFD.
     outcome.stdout = _printable("".join(pieces))
     outcome.stderr = [_printable(line) for line in outcome.stderr]
     return outcome
+
+
+def printable_writer(stream):
+    """`stream.write`, with lone surrogates (file names that are not valid UTF-8)
+    shown as U+FFFD, as `_printable` shows them. A text stream's own encoder does
+    it, through an error handler, for the rare piece that holds one: checking
+    every piece beforehand was one more UTF-8 encoding of the whole report, a
+    seventh of a run whose results all come from the cache."""
+    try:
+        stream.reconfigure(errors=_LONE_SURROGATES_REPLACED)
+    except (AttributeError, ValueError, OSError):  # not a TextIOWrapper
+        return lambda text: stream.write(_printable(text))
+    return stream.write
 
 
 def _printable(text: str) -> str:
@@ -155,6 +169,26 @@ def _printable(text: str) -> str:
         return text
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _replace_lone_surrogates(error: UnicodeError) -> tuple[bytes, int]:
+    """For str.encode: a run of escaped bytes (U+DC80-U+DCFF) becomes what
+    `_printable` makes of it, encoded (the UTF-8 encoder takes nothing but ASCII
+    from a handler as text); any other character the encoding lacks is an
+    error, as it is for the strict handler."""
+    if isinstance(error, UnicodeEncodeError):
+        run = error.object[error.start:error.end]
+        if all("\udc80" <= char <= "\udcff" for char in run):
+            shown = run.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            try:
+                return shown.encode(error.encoding), error.end
+            except UnicodeEncodeError:
+                pass
+    raise error
+
+
+_LONE_SURROGATES_REPLACED = "healthlint.lone-surrogates-replaced"
+codecs.register_error(_LONE_SURROGATES_REPLACED, _replace_lone_surrogates)
 
 
 def _run_check(options: CheckOptions, stdin: bytes | None, write) -> Outcome:

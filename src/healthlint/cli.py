@@ -68,7 +68,7 @@ _FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "rdjson")
 def check(paths, output_format, select, ignore, fail_on, extra_rules, stdin_filename, config_path, isolated, fix,
           unsafe_fixes, diff, baseline, write_baseline, statistics, report_unused_disables, jobs, no_cache) -> None:
     """Lint files and folders (.md, .markdown, .txt, .html, .htm), or '-' for standard input."""
-    from .check import CheckOptions, UsageError, run_check
+    from .check import CheckOptions, UsageError, printable_writer, run_check
 
     # A document's analyses make many long-lived objects: with the default
     # thresholds the cycle collector ran every 700 allocations and took about
@@ -87,7 +87,7 @@ def check(paths, output_format, select, ignore, fail_on, extra_rules, stdin_file
     stdin = sys.stdin.buffer.read() if list(paths) == ["-"] else None
     try:
         # The report is written as the files are linted, not gathered first.
-        outcome = run_check(options, stdin, write=sys.stdout.write)
+        outcome = run_check(options, stdin, write=printable_writer(sys.stdout))
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     sys.stdout.flush()
