@@ -155,8 +155,12 @@ class JsonArrayWriter:
 
     def item_text(self, text: str) -> None:
         """An item already dumped at this indentation and depth."""
-        self.write(("," if self.count else "") + self.separator + text)
+        self.write(self.next_item() + text)
+
+    def next_item(self) -> str:
+        """What comes before the next item (written by the caller, with the item)."""
         self.count += 1
+        return ("," if self.count > 1 else "") + self.separator
 
     def finish(self, document) -> None:
         text = self._dump(document)
