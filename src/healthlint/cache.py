@@ -332,15 +332,15 @@ def _loads(payload: bytes) -> tuple | None:
 def _findings(payload: bytes) -> tuple:
     import marshal
 
-    from .model import Edit, Finding, Fix, Span
+    from .model import Edit, Fix, new_finding, new_span
 
     findings = []
     for rule, category, severity, message, span, match, suggestions, fix, link, related in \
             marshal.loads(payload):
         if fix is not None:
-            fix = Fix(fix[0], tuple([Edit(Span(*s), text) for s, text in fix[1]]))
-        findings.append(Finding(rule, category, severity, message, Span(*span), match, suggestions, fix, link,
-                                tuple([Span(*s) for s in related]) if related else ()))
+            fix = Fix(fix[0], tuple([Edit(new_span(*s), text) for s, text in fix[1]]))
+        findings.append(new_finding(rule, category, severity, message, new_span(*span), match, suggestions, fix,
+                                    link, tuple([new_span(*s) for s in related]) if related else ()))
     return tuple(findings)
 
 
