@@ -306,3 +306,16 @@ def test_a_run_over_one_file_rewrites_one_index(tmp_path):
     rewritten = [index for index in indexes if index.stat().st_mtime_ns != before[index]]
     assert len(rewritten) == 1
     assert _check(tmp_path, cache=True).stdout == _check(tmp_path, cache=False).stdout
+
+
+def test_jsonl_lines_are_what_json_dumps_gives():
+    # The writer builds each line itself; it must hold json.dumps's bytes.
+    from healthlint.output.json_format import finding_dict
+
+    results = _results()
+    for _ in range(2):  # the second time from the encoder's caches
+        expected = "".join(json.dumps({"path": result.path, **finding_dict(finding)}, ensure_ascii=False) + "\n"
+                           for result in results for finding in result.findings)
+        errors = "".join(json.dumps({"path": None, "error": error}, ensure_ascii=False) + "\n"
+                         for result in results for error in result.errors)
+        assert render("jsonl", Report(results, ())) == expected + errors
