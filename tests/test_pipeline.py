@@ -319,3 +319,21 @@ def test_jsonl_lines_are_what_json_dumps_gives():
         errors = "".join(json.dumps({"path": None, "error": error}, ensure_ascii=False) + "\n"
                          for result in results for error in result.errors)
         assert render("jsonl", Report(results, ())) == expected + errors
+
+
+def test_sarif_results_built_directly_are_what_the_encoder_gives():
+    from dataclasses import replace
+
+    from healthlint.output.sarif_format import Writer, encode_basestring
+
+    from healthlint.ruleset import load_ruleset
+
+    rules = load_ruleset([FIXTURE_RULES]).rules
+    writer = Writer(lambda text: None, lambda: rules, False, ())
+    findings = [replace(finding, related=(), fix=None) for result in _results() for finding in result.findings]
+    findings.append(replace(findings[0], rule=rules[0].id))  # a rule of the run: the result has its index
+    for finding in findings:
+        for path in ("a.md", "odd \udcff \"name\".txt"):
+            for separator in ("\n  ", "\n      "):
+                expected = writer._dumped(writer._result(finding, "0f" * 12, path), separator)
+                assert writer._result_text(finding, "0f" * 12, encode_basestring(path), separator) == expected

@@ -26,8 +26,9 @@ def fingerprints(result: FileResult) -> list[str]:
     """One fingerprint per finding of the file, in the findings' order."""
     seen: Counter = Counter()
     prints = []
+    path = _normal(result.path)
     for finding in result.findings:
-        key = (finding.rule, _normal(result.path), " ".join(finding.match.lower().split()))
+        key = (finding.rule, path, " ".join(finding.match.lower().split()))
         prints.append(fingerprint(*key, seen[key]))
         seen[key] += 1
     return prints

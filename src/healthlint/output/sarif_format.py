@@ -8,11 +8,12 @@ has a replacement.
 from __future__ import annotations
 
 import os
+from json.encoder import encode_basestring
 
 from .. import __version__
 from ..baseline import fingerprints
 from ..explain import explain_rule
-from . import JsonArrayWriter, Report
+from . import JsonArrayWriter, Report, dumps_indented
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -72,36 +73,71 @@ class Writer:
         self.array.finish(self._document(tally))
 
     def file(self, file) -> None:
-        rule_index = self.rule_index
+        uri = _uri(file.path)
+        uri_text = encode_basestring(uri)
+        array = self.array
+        pieces = []
         for finding, print_ in zip(file.findings, fingerprints(file)):
-            location = {"physicalLocation": {"artifactLocation": {"uri": _uri(file.path), "uriBaseId": "%SRCROOT%"},
-                                             "region": _region(finding.span)}}
-            result = {
-                "ruleId": finding.rule,
-                **({"ruleIndex": rule_index[finding.rule]} if finding.rule in rule_index else {}),
-                "level": _LEVEL[finding.severity],
-                "message": {"text": finding.message},
-                "locations": [location],
-                "partialFingerprints": {"healthlintFingerprint/v1": print_},
-            }
-            if finding.related:
-                result["relatedLocations"] = [
-                    {"id": number, "physicalLocation": {"artifactLocation": {"uri": _uri(file.path),
-                                                                             "uriBaseId": "%SRCROOT%"},
-                                                        "region": _region(span)}}
-                    for number, span in enumerate(finding.related, 1)
-                ]
-            if finding.fix and finding.fix.applicability != "suggestion":
-                result["fixes"] = [{
-                    "description": {"text": "; ".join(finding.suggestions) or "Apply the fix."},
-                    "artifactChanges": [{
-                        "artifactLocation": {"uri": _uri(file.path), "uriBaseId": "%SRCROOT%"},
-                        "replacements": [{"deletedRegion": _region(edit.span),
-                                          "insertedContent": {"text": edit.replacement}}
-                                         for edit in finding.fix.edits],
-                    }],
-                }]
-            self.array.item(result)
+            before = array.next_item()
+            if finding.related or (finding.fix and finding.fix.applicability != "suggestion"):
+                pieces += (before, self._dumped(self._result(finding, print_, uri), array.separator))
+            else:  # most results: no related locations, no fixes
+                pieces += (before, self._result_text(finding, print_, uri_text, array.separator))
+        if pieces:
+            array.write("".join(pieces))
+
+    def _result(self, finding, print_: str, uri: str) -> dict:
+        location = {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                                         "region": _region(finding.span)}}
+        result = {
+            "ruleId": finding.rule,
+            **({"ruleIndex": self.rule_index[finding.rule]} if finding.rule in self.rule_index else {}),
+            "level": _LEVEL[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [location],
+            "partialFingerprints": {"healthlintFingerprint/v1": print_},
+        }
+        if finding.related:
+            result["relatedLocations"] = [
+                {"id": number, "physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                                                    "region": _region(span)}}
+                for number, span in enumerate(finding.related, 1)
+            ]
+        if finding.fix and finding.fix.applicability != "suggestion":
+            result["fixes"] = [{
+                "description": {"text": "; ".join(finding.suggestions) or "Apply the fix."},
+                "artifactChanges": [{
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "replacements": [{"deletedRegion": _region(edit.span),
+                                      "insertedContent": {"text": edit.replacement}}
+                                     for edit in finding.fix.edits],
+                }],
+            }]
+        return result
+
+    @staticmethod
+    def _dumped(result: dict, separator: str) -> str:
+        # JSON strings never hold a raw line break, so re-indenting is a replace.
+        return dumps_indented(result, 1).replace("\n", separator)
+
+    def _result_text(self, finding, print_: str, uri_text: str, newline: str) -> str:
+        """What `_dumped(self._result(...), newline)` gives for a finding with no related
+        locations and no fix, built directly: the generic encoder, one call per
+        value, was most of a run whose results all came from the cache."""
+        span = finding.span
+        n1 = newline + " "
+        n2, n3, n4, n5 = n1 + " ", n1 + "  ", n1 + "   ", n1 + "    "
+        index = self.rule_index.get(finding.rule)
+        return (
+            f'{{{n1}"ruleId": {encode_basestring(finding.rule)},'
+            + ("" if index is None else f'{n1}"ruleIndex": {index:d},')
+            + f'{n1}"level": "{_LEVEL[finding.severity]}",{n1}"message": {{{n2}"text": '
+            f'{encode_basestring(finding.message)}{n1}}},{n1}"locations": [{n2}{{{n3}"physicalLocation": '
+            f'{{{n4}"artifactLocation": {{{n5}"uri": {uri_text},{n5}"uriBaseId": "%SRCROOT%"{n4}}},'
+            f'{n4}"region": {{{n5}"startLine": {span.line:d},{n5}"startColumn": {span.column:d},'
+            f'{n5}"endLine": {span.end_line:d},{n5}"endColumn": {span.end_column:d}{n4}}}{n3}}}{n2}}}{n1}],'
+            f'{n1}"partialFingerprints": {{{n2}"healthlintFingerprint/v1": "{print_}"{n1}}}{newline}}}'
+        )
 
 
 def render(report: Report) -> str:
