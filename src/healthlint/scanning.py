@@ -249,7 +249,9 @@ class HyperscanScanner:
             text = block.text
             candidates.clear()
             if self.database is not None:
-                self.database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.scratch)
+                # Positional arguments (data, handler, flags, context, scratch): the binding looks
+                # each keyword up by name in every call, which cost about as much as a short block's scan.
+                self.database.scan(_ascii_bytes(text), on_match, 0, None, self.scratch)
             if not candidates and not everywhere:
                 continue
             if prefilter is not None and not self.context_entries.isdisjoint(candidates):
@@ -274,7 +276,10 @@ class HyperscanScanner:
                 if compiled is None:
                     compiled = compiled_entries[entry_index] = pattern_cache.compile(pattern, flags)
                 try:
-                    for found in compiled.finditer(text, overlapped=True, timeout=limit):
+                    # finditer(text, overlapped=True, timeout=limit), with the arguments in the order
+                    # the `regex` module's own finditer() passes them (string, pos, endpos, overlapped,
+                    # concurrent, partial, timeout): parsing keywords cost more than many confirmations.
+                    for found in compiled.finditer(text, None, None, True, None, False, limit):
                         start, end = found.span()
                         if end > start:
                             check_hits.append(_new_hit((pattern_index, block, start, end, prefilter)))
@@ -291,7 +296,7 @@ class HyperscanScanner:
         def on_match(pattern_id, start, end, flags, context):
             found.add(pattern_id)
 
-        self.context_database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.context_scratch)
+        self.context_database.scan(_ascii_bytes(text), on_match, 0, None, self.context_scratch)  # see scan()
         return found
 
 

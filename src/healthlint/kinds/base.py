@@ -150,17 +150,21 @@ class TimedPattern:
     def pattern(self) -> str:
         return self.source
 
+    # The `regex` module's arguments are passed by position, in the order its own module-level
+    # functions pass them ([overlapped,] concurrent, partial, timeout): it looks keywords up by
+    # name in every call, which costs more than many of these searches.
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None):
-        return self.compiled.search(text, pos, endpos, timeout=time_limit(len(text)))
+        return self.compiled.search(text, pos, endpos, None, False, time_limit(len(text)))
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None):
-        return self.compiled.match(text, pos, endpos, timeout=time_limit(len(text)))
+        return self.compiled.match(text, pos, endpos, None, False, time_limit(len(text)))
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None):
-        return self.compiled.fullmatch(text, pos, endpos, timeout=time_limit(len(text)))
+        return self.compiled.fullmatch(text, pos, endpos, None, False, time_limit(len(text)))
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None, overlapped: bool = False):
-        return self.compiled.finditer(text, pos, endpos, overlapped=overlapped, timeout=time_limit(len(text)))
+        return self.compiled.finditer(text, pos, endpos, overlapped, None, False, time_limit(len(text)))
 
 
 class Terms(NamedTuple):
