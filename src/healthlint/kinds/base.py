@@ -281,15 +281,29 @@ class ContextPrefilter:
         # (id() of a block, start, end) -> the candidates of that stretch of its text
         self._found_in_stretch: dict[tuple[int, int, int], set[int]] = {}
 
+    # may_match and possible are asked for nearly every hit of a rule that has exceptions, unless
+    # or when, and the block alone most often answers "no": they look it up in place, where
+    # calling look_at, _ids_of and _may_match_in cost more than the answer.
+
     def may_match(self, pattern, block: Block, start: int = 0, end: int | None = None) -> bool:
         """Whether a search for the pattern from `start` to `end` of the block's text may find it."""
-        return bool(self.possible((pattern,), block, start, end))
+        pattern_id = self._pattern_ids.get(id(pattern))
+        if pattern_id is None:
+            return True  # not told about it: it may match anywhere
+        found = self._found.get(id(block))
+        if pattern_id not in (self.look_at(block) if found is None else found[1]):
+            return False
+        return start == 0 and (end is None or end == len(block.text)) or \
+            pattern_id in self._look_at_stretch(block, start, end)
 
     def possible(self, patterns: tuple, block: Block, start: int = 0, end: int | None = None) -> list:
         """The patterns that a search from `start` to `end` of the block's text may find:
         `may_match` for each, with the block and the stretch looked up once."""
-        all_ids = self._ids_of(patterns)
-        kept = self._may_match_in(patterns, all_ids, self.look_at(block))
+        all_ids = self._ids_of_terms.get(patterns, _NOT_KNOWN)
+        if all_ids is _NOT_KNOWN:
+            all_ids = self._ids_of(patterns)
+        found = self._found.get(id(block))
+        kept = self._may_match_in(patterns, all_ids, self.look_at(block) if found is None else found[1])
         if not kept or start == 0 and (end is None or end == len(block.text)):
             return kept
         return self._may_match_in(kept, all_ids, self._look_at_stretch(block, start, end))
@@ -336,6 +350,7 @@ class ContextPrefilter:
 
 
 _TERMS_KEPT = 10_000
+_NOT_KNOWN = object()  # possible(): patterns whose ids are not worked out yet (None is an answer)
 
 
 class Hit(NamedTuple):
