@@ -389,9 +389,10 @@ class Check:
         # Read once here: `accepts` asks for them on every hit.
         self.skip_quoted = rule.option("skip_quoted", True)
         self.skip_negated = rule.option("skip_negated", True)
-        # match -> the message and the suggestion it gives (see `finding`); bounded
+        # match -> the message and the suggestions it gives (see `finding`); bounded
         # (_TEXTS_KEPT), as it lives as long as the check, across files.
-        self._texts_by_match: dict[str, tuple[str, str | None]] = {}
+        self._texts_by_match: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._link = rule.link  # a property of the rule, asked for every finding
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         raise NotImplementedError
@@ -445,7 +446,7 @@ class Check:
     ) -> Finding:
         rule = self.rule
         if fields:
-            message, advice = self._texts({"match": match, **fields})
+            message, suggestions = self._texts({"match": match, **fields})
         else:
             # A rule's findings repeat a few matches ("studies show"): each one's texts are formatted once.
             known = self._texts_by_match.get(match)
@@ -453,14 +454,11 @@ class Check:
                 known = self._texts({"match": match})
                 if len(self._texts_by_match) < _TEXTS_KEPT:
                     self._texts_by_match[match] = known
-            message, advice = known
-        suggestions: tuple[str, ...] = ()
+            message, suggestions = known
         fix = None
         if replacement is not None and rule.fix_applicability:
             fix = Fix(rule.fix_applicability, (Edit(span, replacement),))
-            suggestions = (f"Replace with “{replacement}”." if replacement else "Remove it.",)
-        if advice is not None:
-            suggestions += (advice,)
+            suggestions = (f"Replace with “{replacement}”." if replacement else "Remove it.", *suggestions)
         return Finding(
             rule=rule.id,
             category=rule.category,
@@ -470,14 +468,15 @@ class Check:
             match=match,
             suggestions=suggestions,
             fix=fix,
-            link=rule.link,
+            link=self._link,
             related=related,
         )
 
-    def _texts(self, values: dict) -> tuple[str, str | None]:
-        """The message and the fix's suggestion (None without one), filled in with `values`."""
+    def _texts(self, values: dict) -> tuple[str, tuple[str, ...]]:
+        """The message and the suggestions of a finding without a fix (the rule's advice, if it
+        has one), filled in with `values`."""
         rule = self.rule
-        advice = rule.fix_suggestion.format_map(_Fields(values)) if rule.fix_suggestion else None
+        advice = (rule.fix_suggestion.format_map(_Fields(values)),) if rule.fix_suggestion else ()
         return rule.message.format_map(_Fields(values)), advice
 
 
