@@ -217,9 +217,14 @@ class HyperscanScanner:
             return found
 
         written = [(pattern.pattern, pattern.flags) for pattern in context_patterns]
-        self.context_database, accepted = _hyperscan_database(hyperscan, "context", written, context_expressions)
-        # id() of each context pattern Hyperscan took -> its id (the checks keep the patterns alive).
-        self.context_ids = {id(pattern): index for index, pattern in enumerate(context_patterns) if index in accepted}
+        # Rules often repeat a context pattern but for its assertions, which the expressions leave out
+        # (the pack's 139 make 77 expressions): each expression is scanned for once.
+        self.context_database, accepted = _hyperscan_database(hyperscan, "context", written, context_expressions,
+                                                              share_identical=True)
+        # id() of each context pattern Hyperscan took -> the id its expression is reported by
+        # (the checks keep the patterns alive).
+        self.context_ids = {id(pattern): accepted[index] for index, pattern in enumerate(context_patterns)
+                            if index in accepted}
         self.context_scratch = hyperscan.Scratch(self.context_database) if self.context_database else None
         self.context_ids_of_terms: dict = {}  # ContextPrefilter's, kept across documents
         # The entries of the checks that have context patterns: the blocks that may
@@ -514,8 +519,10 @@ def _group_end(pattern: str, start: int) -> int | None:
     return None
 
 
-def _hyperscan_database(hyperscan, name: str, written: list, make_expressions):
-    """One prefilter database for the patterns Hyperscan accepts, and their ids.
+def _hyperscan_database(hyperscan, name: str, written: list, make_expressions, share_identical: bool = False):
+    """One prefilter database for the patterns Hyperscan accepts, and for each of them
+    the id Hyperscan reports it by: its own, or with `share_identical`, that of the first
+    pattern with the same expression, which the database then holds once.
 
     The database is kept on disk (compiling takes a second), named by the
     patterns as the rules write them and by this code's fingerprint, so that a
@@ -526,19 +533,25 @@ def _hyperscan_database(hyperscan, name: str, written: list, make_expressions):
     large), each pattern is tried alone and the refused ones are left out.
     """
     if not written:
-        return None, set()
+        return None, {}
     key = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), code_fingerprint(), name, written)).encode())
     cache_file = os.path.join(cache_home(), f"hyperscan-{key.hexdigest()[:32]}.db")
     try:
         with open(cache_file + ".ids", encoding="ascii") as handle:
-            accepted = {int(item) for item in handle.read().split()}
+            # "index" or "index:reported id"
+            reported_as = {int(index): int(reported or index)
+                           for index, _, reported in (item.partition(":") for item in handle.read().split())}
         with open(cache_file, "rb") as handle:
-            return hyperscan.loadb(handle.read(), hyperscan.HS_MODE_BLOCK), accepted
+            return hyperscan.loadb(handle.read(), hyperscan.HS_MODE_BLOCK), reported_as
     except (OSError, ValueError, hyperscan.error):
         pass
     expressions = make_expressions()
     if not expressions:
-        return None, set()
+        return None, {}
+    first_with: dict = {}
+    reported_as = {index: first_with.setdefault(expression, index) if share_identical else index
+                   for index, expression in expressions.items()}
+    expressions = {index: expression for index, expression in expressions.items() if reported_as[index] == index}
     try:
         database = _compile(hyperscan, expressions)
         accepted = set(expressions)
@@ -551,11 +564,13 @@ def _hyperscan_database(hyperscan, name: str, written: list, make_expressions):
             except hyperscan.error:
                 pass
         if not accepted:
-            return None, set()
+            return None, {}
         database = _compile(hyperscan, {index: expressions[index] for index in accepted})
+    reported_as = {index: reported for index, reported in reported_as.items() if reported in accepted}
     write_quietly(cache_file, hyperscan.dumpb(database))
-    write_quietly(cache_file + ".ids", " ".join(map(str, sorted(accepted))).encode("ascii"))
-    return database, accepted
+    write_quietly(cache_file + ".ids", " ".join(str(index) if reported == index else f"{index}:{reported}"
+                                                for index, reported in sorted(reported_as.items())).encode("ascii"))
+    return database, reported_as
 
 
 def _compile(hyperscan, expressions: dict[int, tuple[str, bool]]):
