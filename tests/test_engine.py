@@ -194,6 +194,25 @@ def test_an_exception_cut_off_by_its_window_still_counts(tmp_path, monkeypatch):
         assert found(make_rules(tmp_path / scanner, rule), text) == [], scanner
 
 
+def test_context_patterns_with_one_expression_are_scanned_for_once(builtin_ruleset, tmp_path, monkeypatch):
+    """Patterns that differ only in the assertions the expressions leave out share one entry of
+    the context database, and so one id, in the run that compiles it and in a run that reads it."""
+    pytest.importorskip("hyperscan")
+    from healthlint.scanning import HyperscanScanner, _context_expression
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    compiled = HyperscanScanner(builtin_ruleset)
+    read = HyperscanScanner(builtin_ruleset)
+    assert compiled.context_ids == read.context_ids
+    patterns = [pattern for check in builtin_ruleset.checks for pattern in check.context_patterns]
+    by_expression = {}
+    for pattern in patterns:
+        by_expression.setdefault(_context_expression(pattern), set()).add(compiled.context_ids[id(pattern)])
+    assert all(len(ids) == 1 for ids in by_expression.values())
+    assert len(set().union(*by_expression.values())) == len(by_expression)  # and no two expressions one id
+    assert len(by_expression) < len(patterns)  # the pack has such patterns
+
+
 def test_context_prefilter_never_rules_out_a_stretch_where_the_pattern_matches(builtin_ruleset):
     """Every exception, `unless` and `when` of the built-in rules, searched in whole blocks and
     in random stretches of the rules' examples and the example documents: wherever it matches,

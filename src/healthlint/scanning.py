@@ -217,9 +217,14 @@ class HyperscanScanner:
             return found
 
         written = [(pattern.pattern, pattern.flags) for pattern in context_patterns]
-        self.context_database, accepted = _hyperscan_database(hyperscan, "context", written, context_expressions)
-        # id() of each context pattern Hyperscan took -> its id (the checks keep the patterns alive).
-        self.context_ids = {id(pattern): index for index, pattern in enumerate(context_patterns) if index in accepted}
+        # Rules often repeat a context pattern but for its assertions, which the expressions leave out
+        # (the pack's 139 make 77 expressions): each expression is scanned for once.
+        self.context_database, accepted = _hyperscan_database(hyperscan, "context", written, context_expressions,
+                                                              share_identical=True)
+        # id() of each context pattern Hyperscan took -> the id its expression is reported by
+        # (the checks keep the patterns alive).
+        self.context_ids = {id(pattern): accepted[index] for index, pattern in enumerate(context_patterns)
+                            if index in accepted}
         self.context_scratch = hyperscan.Scratch(self.context_database) if self.context_database else None
         self.context_ids_of_terms: dict = {}  # ContextPrefilter's, kept across documents
         # The entries of the checks that have context patterns: the blocks that may
@@ -249,7 +254,9 @@ class HyperscanScanner:
             text = block.text
             candidates.clear()
             if self.database is not None:
-                self.database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.scratch)
+                # Positional arguments (data, handler, flags, context, scratch): the binding looks
+                # each keyword up by name in every call, which cost about as much as a short block's scan.
+                self.database.scan(_ascii_bytes(text), on_match, 0, None, self.scratch)
             if not candidates and not everywhere:
                 continue
             if prefilter is not None and not self.context_entries.isdisjoint(candidates):
@@ -274,7 +281,10 @@ class HyperscanScanner:
                 if compiled is None:
                     compiled = compiled_entries[entry_index] = pattern_cache.compile(pattern, flags)
                 try:
-                    for found in compiled.finditer(text, overlapped=True, timeout=limit):
+                    # finditer(text, overlapped=True, timeout=limit), with the arguments in the order
+                    # the `regex` module's own finditer() passes them (string, pos, endpos, overlapped,
+                    # concurrent, partial, timeout): parsing keywords cost more than many confirmations.
+                    for found in compiled.finditer(text, None, None, True, None, False, limit):
                         start, end = found.span()
                         if end > start:
                             check_hits.append(_new_hit((pattern_index, block, start, end, prefilter)))
@@ -291,7 +301,7 @@ class HyperscanScanner:
         def on_match(pattern_id, start, end, flags, context):
             found.add(pattern_id)
 
-        self.context_database.scan(_ascii_bytes(text), match_event_handler=on_match, scratch=self.context_scratch)
+        self.context_database.scan(_ascii_bytes(text), on_match, 0, None, self.context_scratch)  # see scan()
         return found
 
 
@@ -509,8 +519,10 @@ def _group_end(pattern: str, start: int) -> int | None:
     return None
 
 
-def _hyperscan_database(hyperscan, name: str, written: list, make_expressions):
-    """One prefilter database for the patterns Hyperscan accepts, and their ids.
+def _hyperscan_database(hyperscan, name: str, written: list, make_expressions, share_identical: bool = False):
+    """One prefilter database for the patterns Hyperscan accepts, and for each of them
+    the id Hyperscan reports it by: its own, or with `share_identical`, that of the first
+    pattern with the same expression, which the database then holds once.
 
     The database is kept on disk (compiling takes a second), named by the
     patterns as the rules write them and by this code's fingerprint, so that a
@@ -521,19 +533,25 @@ def _hyperscan_database(hyperscan, name: str, written: list, make_expressions):
     large), each pattern is tried alone and the refused ones are left out.
     """
     if not written:
-        return None, set()
+        return None, {}
     key = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), code_fingerprint(), name, written)).encode())
     cache_file = os.path.join(cache_home(), f"hyperscan-{key.hexdigest()[:32]}.db")
     try:
         with open(cache_file + ".ids", encoding="ascii") as handle:
-            accepted = {int(item) for item in handle.read().split()}
+            # "index" or "index:reported id"
+            reported_as = {int(index): int(reported or index)
+                           for index, _, reported in (item.partition(":") for item in handle.read().split())}
         with open(cache_file, "rb") as handle:
-            return hyperscan.loadb(handle.read(), hyperscan.HS_MODE_BLOCK), accepted
+            return hyperscan.loadb(handle.read(), hyperscan.HS_MODE_BLOCK), reported_as
     except (OSError, ValueError, hyperscan.error):
         pass
     expressions = make_expressions()
     if not expressions:
-        return None, set()
+        return None, {}
+    first_with: dict = {}
+    reported_as = {index: first_with.setdefault(expression, index) if share_identical else index
+                   for index, expression in expressions.items()}
+    expressions = {index: expression for index, expression in expressions.items() if reported_as[index] == index}
     try:
         database = _compile(hyperscan, expressions)
         accepted = set(expressions)
@@ -546,11 +564,13 @@ def _hyperscan_database(hyperscan, name: str, written: list, make_expressions):
             except hyperscan.error:
                 pass
         if not accepted:
-            return None, set()
+            return None, {}
         database = _compile(hyperscan, {index: expressions[index] for index in accepted})
+    reported_as = {index: reported for index, reported in reported_as.items() if reported in accepted}
     write_quietly(cache_file, hyperscan.dumpb(database))
-    write_quietly(cache_file + ".ids", " ".join(map(str, sorted(accepted))).encode("ascii"))
-    return database, accepted
+    write_quietly(cache_file + ".ids", " ".join(str(index) if reported == index else f"{index}:{reported}"
+                                                for index, reported in sorted(reported_as.items())).encode("ascii"))
+    return database, reported_as
 
 
 def _compile(hyperscan, expressions: dict[int, tuple[str, bool]]):

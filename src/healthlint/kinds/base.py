@@ -150,17 +150,21 @@ class TimedPattern:
     def pattern(self) -> str:
         return self.source
 
+    # The `regex` module's arguments are passed by position, in the order its own module-level
+    # functions pass them ([overlapped,] concurrent, partial, timeout): it looks keywords up by
+    # name in every call, which costs more than many of these searches.
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None):
-        return self.compiled.search(text, pos, endpos, timeout=time_limit(len(text)))
+        return self.compiled.search(text, pos, endpos, None, False, time_limit(len(text)))
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None):
-        return self.compiled.match(text, pos, endpos, timeout=time_limit(len(text)))
+        return self.compiled.match(text, pos, endpos, None, False, time_limit(len(text)))
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None):
-        return self.compiled.fullmatch(text, pos, endpos, timeout=time_limit(len(text)))
+        return self.compiled.fullmatch(text, pos, endpos, None, False, time_limit(len(text)))
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None, overlapped: bool = False):
-        return self.compiled.finditer(text, pos, endpos, overlapped=overlapped, timeout=time_limit(len(text)))
+        return self.compiled.finditer(text, pos, endpos, overlapped, None, False, time_limit(len(text)))
 
 
 class Terms(NamedTuple):
@@ -277,15 +281,29 @@ class ContextPrefilter:
         # (id() of a block, start, end) -> the candidates of that stretch of its text
         self._found_in_stretch: dict[tuple[int, int, int], set[int]] = {}
 
+    # may_match and possible are asked for nearly every hit of a rule that has exceptions, unless
+    # or when, and the block alone most often answers "no": they look it up in place, where
+    # calling look_at, _ids_of and _may_match_in cost more than the answer.
+
     def may_match(self, pattern, block: Block, start: int = 0, end: int | None = None) -> bool:
         """Whether a search for the pattern from `start` to `end` of the block's text may find it."""
-        return bool(self.possible((pattern,), block, start, end))
+        pattern_id = self._pattern_ids.get(id(pattern))
+        if pattern_id is None:
+            return True  # not told about it: it may match anywhere
+        found = self._found.get(id(block))
+        if pattern_id not in (self.look_at(block) if found is None else found[1]):
+            return False
+        return start == 0 and (end is None or end == len(block.text)) or \
+            pattern_id in self._look_at_stretch(block, start, end)
 
     def possible(self, patterns: tuple, block: Block, start: int = 0, end: int | None = None) -> list:
         """The patterns that a search from `start` to `end` of the block's text may find:
         `may_match` for each, with the block and the stretch looked up once."""
-        all_ids = self._ids_of(patterns)
-        kept = self._may_match_in(patterns, all_ids, self.look_at(block))
+        all_ids = self._ids_of_terms.get(patterns, _NOT_KNOWN)
+        if all_ids is _NOT_KNOWN:
+            all_ids = self._ids_of(patterns)
+        found = self._found.get(id(block))
+        kept = self._may_match_in(patterns, all_ids, self.look_at(block) if found is None else found[1])
         if not kept or start == 0 and (end is None or end == len(block.text)):
             return kept
         return self._may_match_in(kept, all_ids, self._look_at_stretch(block, start, end))
@@ -332,6 +350,7 @@ class ContextPrefilter:
 
 
 _TERMS_KEPT = 10_000
+_NOT_KNOWN = object()  # possible(): patterns whose ids are not worked out yet (None is an answer)
 
 
 class Hit(NamedTuple):
@@ -370,9 +389,10 @@ class Check:
         # Read once here: `accepts` asks for them on every hit.
         self.skip_quoted = rule.option("skip_quoted", True)
         self.skip_negated = rule.option("skip_negated", True)
-        # match -> the message and the suggestion it gives (see `finding`); bounded
+        # match -> the message and the suggestions it gives (see `finding`); bounded
         # (_TEXTS_KEPT), as it lives as long as the check, across files.
-        self._texts_by_match: dict[str, tuple[str, str | None]] = {}
+        self._texts_by_match: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._link = rule.link  # a property of the rule, asked for every finding
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         raise NotImplementedError
@@ -426,7 +446,7 @@ class Check:
     ) -> Finding:
         rule = self.rule
         if fields:
-            message, advice = self._texts({"match": match, **fields})
+            message, suggestions = self._texts({"match": match, **fields})
         else:
             # A rule's findings repeat a few matches ("studies show"): each one's texts are formatted once.
             known = self._texts_by_match.get(match)
@@ -434,14 +454,11 @@ class Check:
                 known = self._texts({"match": match})
                 if len(self._texts_by_match) < _TEXTS_KEPT:
                     self._texts_by_match[match] = known
-            message, advice = known
-        suggestions: tuple[str, ...] = ()
+            message, suggestions = known
         fix = None
         if replacement is not None and rule.fix_applicability:
             fix = Fix(rule.fix_applicability, (Edit(span, replacement),))
-            suggestions = (f"Replace with “{replacement}”." if replacement else "Remove it.",)
-        if advice is not None:
-            suggestions += (advice,)
+            suggestions = (f"Replace with “{replacement}”." if replacement else "Remove it.", *suggestions)
         return Finding(
             rule=rule.id,
             category=rule.category,
@@ -451,14 +468,15 @@ class Check:
             match=match,
             suggestions=suggestions,
             fix=fix,
-            link=rule.link,
+            link=self._link,
             related=related,
         )
 
-    def _texts(self, values: dict) -> tuple[str, str | None]:
-        """The message and the fix's suggestion (None without one), filled in with `values`."""
+    def _texts(self, values: dict) -> tuple[str, tuple[str, ...]]:
+        """The message and the suggestions of a finding without a fix (the rule's advice, if it
+        has one), filled in with `values`."""
         rule = self.rule
-        advice = rule.fix_suggestion.format_map(_Fields(values)) if rule.fix_suggestion else None
+        advice = (rule.fix_suggestion.format_map(_Fields(values)),) if rule.fix_suggestion else ()
         return rule.message.format_map(_Fields(values)), advice
 
 
