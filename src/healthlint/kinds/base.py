@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 import regex
 
 from .. import pattern_cache
-from ..model import Block, Document, Edit, Finding, Fix, Rule, Span
+from ..model import Block, Document, Edit, Finding, Fix, Rule, Span, new_finding
 
 
 class OptionError(ValueError):
@@ -459,18 +459,8 @@ class Check:
         if replacement is not None and rule.fix_applicability:
             fix = Fix(rule.fix_applicability, (Edit(span, replacement),))
             suggestions = (f"Replace with “{replacement}”." if replacement else "Remove it.", *suggestions)
-        return Finding(
-            rule=rule.id,
-            category=rule.category,
-            severity=severity or rule.severity,
-            message=message,
-            span=span,
-            match=match,
-            suggestions=suggestions,
-            fix=fix,
-            link=self._link,
-            related=related,
-        )
+        return new_finding(rule.id, rule.category, severity or rule.severity, message, span, match, suggestions, fix,
+                           self._link, related)
 
     def _texts(self, values: dict) -> tuple[str, tuple[str, ...]]:
         """The message and the suggestions of a finding without a fix (the rule's advice, if it
