@@ -684,7 +684,9 @@ def _inline_edits(text: str) -> list[tuple[int, int, str]]:
     so that no input makes this quadratic.
     """
     search = _INLINE_SPECIAL.search
-    if text.isascii() and b"\0" not in text.encode("ascii").translate(_INLINE_SPECIAL_AS_NUL):
+    # (The int 0, not b"\0": `in` takes a bytes operand for an int first, and
+    # raises and clears a TypeError, which costs more than the search.)
+    if text.isascii() and 0 not in text.encode("ascii").translate(_INLINE_SPECIAL_AS_NUL):
         special = None
     else:
         special = search(text)
