@@ -37,7 +37,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from functools import cache
 from html import unescape
 from html.entities import html5 as _HTML5_ENTITIES
 from itertools import accumulate, count
@@ -52,7 +51,32 @@ from .sentences import split_sentences
 _QUOTE = -1
 _MAX_NESTING = 100
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+class _CompiledOnFirstUse:
+    """A pattern of the standard library's `re`, compiled when first used: for
+    the constructs most documents lack (HTML, tables, entities, reference
+    definitions, front matter). Compiling one costs 10-150
+    microseconds; compiled at import, they cost every process about 11 M
+    instructions (a one-file run: 780 M). The attributes of the compiled pattern
+    asked for (match, search...) are then kept on the instance. (Reading one
+    from it still costs about 50 ns more a call than from a compiled pattern:
+    the patterns that each line or inline mark of plain prose may need are
+    compiled at import.)"""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str):
+        # Called only for names the instance does not hold yet.
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = self._compiled = re.compile(*self._source)
+        value = getattr(compiled, name)
+        setattr(self, name, value)
+        return value
+
+
+_LINE_BREAK = _CompiledOnFirstUse(r"\r\n|\r|\n")
 
 # ---- block level ----------------------------------------------------------------
 
@@ -68,9 +92,9 @@ _FENCE_CLOSE = re.compile(r"(`{3,}|~{3,})[ \t]*\Z")
 _THEMATIC_BREAK = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})\Z")
 _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*\Z")
 _LIST_MARKER = re.compile(r"(?:[-*+]|(\d{1,9})[.)])(?=[ \t]|\Z)")
-_TABLE_DELIMITER_ROW = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
-_TABLE_CELL_SEPARATOR = re.compile(r"\\.|\|")
-_REFERENCE_DEFINITION = re.compile(
+_TABLE_DELIMITER_ROW = _CompiledOnFirstUse(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\Z")
+_TABLE_CELL_SEPARATOR = _CompiledOnFirstUse(r"\\.|\|")
+_REFERENCE_DEFINITION = _CompiledOnFirstUse(
     r"\[(?:[^\\\[\]]|\\.){1,999}\]:[ \t]*(?:<[^<>]*>|\S+)"
     r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*\Z"
 )
@@ -79,45 +103,39 @@ _REFERENCE_DEFINITION = re.compile(
 _HTML_ATTRIBUTES = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*"""
 
 
-@cache
-def _html_block_patterns():
-    """The patterns of HTML block starts, compiled on the first line that starts
-    with "<" (most documents have none, and every process would compile them).
-
-    (start, end) pairs for CommonMark kinds 1-5, which end on the line that
-    holds the end marker; then the starts of kinds 6 and 7, which end at a
-    blank line."""
-    with_end_marker = (
-        (re.compile(r"<(?:script|pre|style|textarea)(?=[ \t>]|\Z)", re.IGNORECASE),
-         re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)),
-        (re.compile(r"<!--"), re.compile(r"-->")),
-        (re.compile(r"<\?"), re.compile(r"\?>")),
-        (re.compile(r"<![A-Za-z]"), re.compile(r">")),
-        (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
-    )
-    known_tag = re.compile(
-        r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
-        r"details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
-        r"h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
-        r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
-        r"track|ul)(?=[ \t>]|/>|\Z)",
-        re.IGNORECASE,
-    )
-    any_tag = re.compile(
-        rf"(?:<[A-Za-z][A-Za-z0-9-]*{_HTML_ATTRIBUTES}[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z"
-    )
-    return with_end_marker, known_tag, any_tag
+# HTML block starts: (start, end) pairs for CommonMark kinds 1-5, which end on
+# the line that holds the end marker; then the starts of kinds 6 and 7, which
+# end at a blank line.
+_HTML_BLOCKS_WITH_END_MARKER = (
+    (_CompiledOnFirstUse(r"<(?:script|pre|style|textarea)(?=[ \t>]|\Z)", re.IGNORECASE),
+     _CompiledOnFirstUse(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)),
+    (_CompiledOnFirstUse(r"<!--"), _CompiledOnFirstUse(r"-->")),
+    (_CompiledOnFirstUse(r"<\?"), _CompiledOnFirstUse(r"\?>")),
+    (_CompiledOnFirstUse(r"<![A-Za-z]"), _CompiledOnFirstUse(r">")),
+    (_CompiledOnFirstUse(r"<!\[CDATA\["), _CompiledOnFirstUse(r"\]\]>")),
+)
+_HTML_BLOCK_KNOWN_TAG = _CompiledOnFirstUse(
+    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+    r"details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+    r"h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
+    r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
+    r"track|ul)(?=[ \t>]|/>|\Z)",
+    re.IGNORECASE,
+)
+_HTML_BLOCK_ANY_TAG = _CompiledOnFirstUse(
+    rf"(?:<[A-Za-z][A-Za-z0-9-]*{_HTML_ATTRIBUTES}[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z"
+)
 
 # ---- front matter ---------------------------------------------------------------
 
-_FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\Z")
-_FRONT_MATTER_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\Z")
-_FRONT_MATTER_KEY = re.compile(r"(title|description)[ \t]*:(?=[ \t]|\Z)[ \t]*")
-_YAML_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#")
-_YAML_BLOCK_SCALAR = re.compile(r"[|>][1-9+-]{0,2}[ \t]*(?:#.*)?\Z")
-_YAML_NESTED = re.compile(r"[ \t]+(?:-[ \t]|[^\s:#]+:(?:[ \t]|\Z))")
-_YAML_DOUBLE_QUOTED_PART = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.?)|\"")
-_YAML_SINGLE_QUOTED_PART = re.compile(r"''|'")
+_FRONT_MATTER_OPEN = _CompiledOnFirstUse(r"---[ \t]*\Z")
+_FRONT_MATTER_CLOSE = _CompiledOnFirstUse(r"(?:---|\.\.\.)[ \t]*\Z")
+_FRONT_MATTER_KEY = _CompiledOnFirstUse(r"(title|description)[ \t]*:(?=[ \t]|\Z)[ \t]*")
+_YAML_COMMENT = _CompiledOnFirstUse(r"(?:^|(?<=[ \t]))#")
+_YAML_BLOCK_SCALAR = _CompiledOnFirstUse(r"[|>][1-9+-]{0,2}[ \t]*(?:#.*)?\Z")
+_YAML_NESTED = _CompiledOnFirstUse(r"[ \t]+(?:-[ \t]|[^\s:#]+:(?:[ \t]|\Z))")
+_YAML_DOUBLE_QUOTED_PART = _CompiledOnFirstUse(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.?)|\"")
+_YAML_SINGLE_QUOTED_PART = _CompiledOnFirstUse(r"''|'")
 # Escapes that are not the character after the backslash; line breaks and
 # tabs read as spaces in prose.
 _YAML_ESCAPES = {"n": " ", "t": " ", "_": "\xa0", "N": "\x85", "L": "\u2028", "P": "\u2029", "0": ""}
@@ -135,13 +153,13 @@ _URL_START = re.compile(r"(?<![\w/.])(?:https?://|www\.)(?=[\w-])")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _BACKTICKS = re.compile(r"`+")
 _DELIMITER_RUN = {char: re.compile(re.escape(char) + "+") for char in "*_~"}
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|([A-Za-z][A-Za-z0-9]{1,31}));")
-_AUTOLINK = re.compile(
+_ENTITY = _CompiledOnFirstUse(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|([A-Za-z][A-Za-z0-9]{1,31}));")
+_AUTOLINK = _CompiledOnFirstUse(
     r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*"
     r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>"
 )
-_INLINE_TAG = re.compile(rf"<(/?)([A-Za-z][A-Za-z0-9-]*){_HTML_ATTRIBUTES}\s*/?>")
+_INLINE_TAG = _CompiledOnFirstUse(rf"<(/?)([A-Za-z][A-Za-z0-9-]*){_HTML_ATTRIBUTES}\s*/?>")
 _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\[\]\ufffc]*")
 _URL_TRAILING_PUNCTUATION = "?!.,:*_~'\";"
 # One character at a time, each readable one way only: no backtracking blow-up.
@@ -149,7 +167,7 @@ _LINK_DESTINATION = re.compile(
     r"""\(\s*(?:<[^<>\n\\]*>|(?:[^\s()<>\\]|\\.|\((?:[^\s()<>\\]|\\.)*\))*)"""
     r"""(?:\s+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?\s*\)"""
 )
-_LINK_LABEL = re.compile(r"\[(?:[^\[\]\\]|\\.){0,999}\]")
+_LINK_LABEL = _CompiledOnFirstUse(r"\[(?:[^\[\]\\]|\\.){0,999}\]")
 # Inline tags that only format the words they wrap; removing them joins the
 # text the way a browser shows it. Every other tag separates words.
 _FORMATTING_TAGS = frozenset(
@@ -161,7 +179,7 @@ _CODE_TAGS = frozenset("code kbd samp script style".split())
 # Comments, processing instructions and CDATA: (opening, closer), None for
 # the empty comments that close themselves.
 _COMMENT_LIKE = (("<!-->", None), ("<!--->", None), ("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>"))
-_CODE_TAG_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _CODE_TAGS}
+_CODE_TAG_CLOSE = {name: _CompiledOnFirstUse(rf"</{name}\s*>", re.IGNORECASE) for name in _CODE_TAGS}
 
 
 def parse_blocks(source: str) -> list[Block]:
@@ -185,7 +203,7 @@ class _BlockScanner:
         # The innermost container is a list item whose line held only its
         # marker: a blank line next ends it (an item starts with at most one).
         self.empty_item = False
-        self.html_end: re.Pattern | None = None  # None: a blank line ends the HTML block
+        self.html_end: _CompiledOnFirstUse | None = None  # None: a blank line ends the HTML block
 
     def scan(self, source: str) -> None:
         if "\r" in source:
@@ -568,13 +586,12 @@ def _starts_block(line: str, pos: int, col: int) -> bool:
 
 def _html_block_start(line: str, start: int, in_paragraph: bool):
     """The end condition of an HTML block starting here (None: a blank line), or False."""
-    with_end_marker, known_tag, any_tag = _html_block_patterns()
-    for opening, end in with_end_marker:
+    for opening, end in _HTML_BLOCKS_WITH_END_MARKER:
         if opening.match(line, start):
             return end
-    if known_tag.match(line, start):
+    if _HTML_BLOCK_KNOWN_TAG.match(line, start):
         return None
-    if not in_paragraph and any_tag.match(line, start):
+    if not in_paragraph and _HTML_BLOCK_ANY_TAG.match(line, start):
         return None
     return False
 
@@ -667,7 +684,9 @@ def _inline_edits(text: str) -> list[tuple[int, int, str]]:
     so that no input makes this quadratic.
     """
     search = _INLINE_SPECIAL.search
-    if text.isascii() and b"\0" not in text.encode("ascii").translate(_INLINE_SPECIAL_AS_NUL):
+    # (The int 0, not b"\0": `in` takes a bytes operand for an int first, and
+    # raises and clears a TypeError, which costs more than the search.)
+    if text.isascii() and 0 not in text.encode("ascii").translate(_INLINE_SPECIAL_AS_NUL):
         special = None
     else:
         special = search(text)
@@ -835,7 +854,7 @@ def _find_forward(text: str, needle: str, start: int, missing: dict) -> int:
     return found
 
 
-def _search_forward(text: str, pattern: re.Pattern, start: int, missing: dict):
+def _search_forward(text: str, pattern: _CompiledOnFirstUse, start: int, missing: dict):
     """pattern.search(text, start), remembering failures like _find_forward."""
     if missing.get(pattern.pattern, len(text) + 1) <= start:
         return None

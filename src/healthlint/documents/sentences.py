@@ -77,7 +77,12 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     # NUL is in any class of the pattern.
     plain = text if text.isascii() or MASK not in text else text.replace(MASK, "\0")
     if plain.isascii():
-        candidates = _ASCII_CANDIDATE.finditer(plain.encode("ascii").translate(_AS_PERIODS))
+        ascii_text = plain.encode("ascii")
+        # Most texts have periods only: two searches for a character cost a
+        # tenth of the translation, which goes through every byte.
+        if "!" in plain or "?" in plain:
+            ascii_text = ascii_text.translate(_AS_PERIODS)
+        candidates = _ASCII_CANDIDATE.finditer(ascii_text)
     else:
         candidates = _CANDIDATE.finditer(text)
     for candidate in candidates:

@@ -60,6 +60,9 @@ _SPACED = bytes(byte if chr(byte).isalnum() or chr(byte) in "'-" else 32 for byt
 # joins the other, so each is told the same once the other is a space.)
 _LOOSE_APOSTROPHE = re.compile(rb"'(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9].))")
 _LOOSE_HYPHEN = re.compile(rb"-(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9].))")
+# The marks as byte values: `in` looks for an int in bytes at once, but takes a
+# bytes operand for an int first, and raises and clears a TypeError.
+_APOSTROPHE, _HYPHEN = b"'-"
 # A spaced text's word characters as "a", so that a word starts at each " a".
 _WORD_SHAPE = bytes.maketrans(b"'-" + bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123)), b"a" * 64)
 
@@ -70,9 +73,9 @@ def _plain_words(plain: bytes, sentences: tuple[tuple[int, int], ...]) -> Words:
     them is a space, the words are what str.split finds, and each sentence
     holds as many as start in it: both are counted in C."""
     spaced = plain.translate(_SPACED)
-    if b"'" in spaced:
+    if _APOSTROPHE in spaced:
         spaced = _LOOSE_APOSTROPHE.sub(b" ", spaced)
-    if b"-" in spaced:
+    if _HYPHEN in spaced:
         spaced = _LOOSE_HYPHEN.sub(b" ", spaced)
     words = tuple(spaced.decode("ascii").split())
     if len(sentences) == 1:
