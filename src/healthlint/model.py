@@ -295,15 +295,17 @@ class Finding:
 
 
 
-# ---- Span and Finding, built fast ------------------------------------------------------------------------------------
+# ---- Blocks, source maps, spans and findings, built fast -------------------------------------------------------------
 #
 # A frozen dataclass's __init__ sets each field through object.__setattr__, a
 # slow call per field: building the Span and the Finding of each of 120,000
 # cached findings was a quarter of a run whose results all came from the
-# cache. The functions below give the very same objects about three times
-# faster: the fields are set as plain attributes on an object of a class with
-# the same slots, whose class then becomes Span or Finding (Python allows that
-# between classes of the same layout). There is no __post_init__ to skip.
+# cache. The functions below give the very same objects two to three times
+# faster: for Span and Finding (slots, no __dict__) the fields are set as plain
+# attributes on an object of a class with the same slots, whose class then
+# becomes Span or Finding (Python allows that between classes of the same
+# layout); Block and SourceMap get their __dict__ filled in. None of these
+# classes has a __post_init__ to skip.
 # tests/test_model.py holds them to the dataclasses' own constructors.
 
 
@@ -313,6 +315,23 @@ class _SpanSlots:
 
 class _FindingSlots:
     __slots__ = Finding.__slots__
+
+
+def new_block(kind: str, text: str, source_map: SourceMap, sentences: tuple[tuple[int, int], ...], level: int,
+              index: int) -> Block:
+    """Block(...) with every field given, in order, built fast (see above): a
+    Block keeps a __dict__ (for what is computed from it on first use), which
+    is filled in at once."""
+    block = object.__new__(Block)
+    block.__dict__.update(kind=kind, text=text, source_map=source_map, sentences=sentences, level=level, index=index)
+    return block
+
+
+def new_source_map(runs: tuple[tuple[int, int], ...], stand_ins: tuple[tuple[int, int, int], ...] = ()) -> SourceMap:
+    """SourceMap(runs, stand_ins), built fast (see above)."""
+    source_map = object.__new__(SourceMap)
+    source_map.__dict__.update(runs=runs, stand_ins=stand_ins)
+    return source_map
 
 
 def new_span(line: int, column: int, end_line: int, end_column: int, start_offset: int, end_offset: int) -> Span:

@@ -13,7 +13,7 @@ from itertools import accumulate, count
 from operator import add
 
 from .. import pattern_cache
-from ..model import Block, Document, SourceMap
+from ..model import Block, Document, new_block, new_source_map
 from .sentences import split_sentences
 
 FORMAT_BY_EXTENSION = {
@@ -124,8 +124,7 @@ class BlockBuilder:
         text = "".join(self.parts)
         # Verbatim pieces only: their runs start at distinct offsets, with no placeholder.
         runs = _drop_placeholders(self.runs) if self.synthetic or not self.runs else tuple(self.runs)
-        source_map = SourceMap(runs, tuple(self.stand_ins))
-        return Block(kind, text, source_map, split_sentences(text), level, index)
+        return new_block(kind, text, new_source_map(runs, tuple(self.stand_ins)), split_sentences(text), level, index)
 
 
 def _drop_placeholders(runs: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

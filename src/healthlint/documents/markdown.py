@@ -42,7 +42,7 @@ from html.entities import html5 as _HTML5_ENTITIES
 from itertools import accumulate, count
 from operator import add
 
-from ..model import MASK, Block, SourceMap
+from ..model import MASK, Block, new_block, new_source_map
 from . import BlockBuilder
 from .sentences import split_sentences
 
@@ -495,7 +495,8 @@ class _BlockScanner:
                 else:
                     text = text.replace("\n", " ")
                     runs = _verbatim_runs(pieces)
-                self.blocks.append(Block(kind, text, SourceMap(runs), split_sentences(text), level, len(self.blocks)))
+                self.blocks.append(new_block(kind, text, new_source_map(runs), split_sentences(text), level,
+                                             len(self.blocks)))
             return
         builder = BlockBuilder()
         _build_text(builder, text, pieces, edits)
