@@ -39,7 +39,7 @@ import regex
 
 from .. import pattern_cache
 from ..model import Block, Document, Finding, Rule
-from ..wordlists import english_words
+from ..wordlists import EnglishWords, english_words
 from .base import Check, Hit, Option, OptionError, integer, keep_case, string_list
 from .pattern import in_scope
 
@@ -489,7 +489,7 @@ def _compatible(occurrence: Occurrence, form: Occurrence) -> bool:
     return True
 
 
-def _differs(occurrence: Occurrence, form: Occurrence, english: frozenset[str]) -> bool:
+def _differs(occurrence: Occurrence, form: Occurrence, english: EnglishWords) -> bool:
     """Whether the capitals differ in a way that makes another name: an acronym
     written in small letters (OPMS and opms), or inner capitals lost or added
     (MedlinePlus and Medlineplus). Not a difference: Title Case against lower
