@@ -177,7 +177,8 @@ def test_work_is_linear_in_the_text():
 
 
 _PIECES = ("health", "care", "Care", "for", "up", "follow", "day", "every", "e", "mail", "e-mail", "email",
-           "healthcare", "followup", "everyday", "CDC", "cdc", "Cdc", "MedlinePlus", "Medlineplus", "in", "to")
+           "healthcare", "followup", "everyday", "CDC", "cdc", "Cdc", "MedlinePlus", "Medlineplus", "in", "to",
+           "120", "2", "the")
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=12))

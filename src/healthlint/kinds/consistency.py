@@ -39,7 +39,7 @@ import regex
 
 from .. import pattern_cache
 from ..model import Block, Document, Finding, Rule
-from ..wordlists import english_words
+from ..wordlists import EnglishWords, english_words
 from .base import Check, Hit, Option, OptionError, integer, keep_case, string_list
 from .pattern import in_scope
 
@@ -230,7 +230,7 @@ class ConsistencyCheck(Check):
         words = list(chain.from_iterable(map(_words, blocks)))
         if not words:
             return False, False
-        distinct = list(set(words))
+        distinct = set(words)  # joined and zipped below in its one order
         # Lower-cased in one call: words hold no space, and lower-casing a word
         # never looks past the space around it.
         joined = " ".join(distinct)
@@ -239,12 +239,14 @@ class ConsistencyCheck(Check):
         lowers = set(lowered)
         case = False
         if "case" in self.compare and len(lowers) < len(distinct):
-            # A word in small letters has no capital to compare, whatever its
-            # other forms, and neither has a word in Title Case an inner capital
-            # or all capitals ("A" aside, which istitle holds too); only ASCII
-            # ones are dropped unseen, where Python and the `regex` module agree
-            # on what a capital is: every word beyond ASCII is looked at.
-            shown = set(filterfalse(str.istitle, filterfalse(str.islower, distinct)))
+            # A word that is a word's small letters (in small letters, or with no
+            # letter: told in C by the set, where islower read every letter) has
+            # no capital to compare, whatever its other forms, and neither has a
+            # word in Title Case an inner capital or all capitals ("A" aside,
+            # which istitle holds too); only ASCII ones are dropped unseen, where
+            # Python and the `regex` module agree on what a capital is: every word
+            # beyond ASCII is looked at.
+            shown = set(filterfalse(str.istitle, distinct.difference(lowers)))
             if not joined.isascii():
                 shown.update(_NON_ASCII_WORD.findall(joined))
             if shown:
@@ -489,7 +491,7 @@ def _compatible(occurrence: Occurrence, form: Occurrence) -> bool:
     return True
 
 
-def _differs(occurrence: Occurrence, form: Occurrence, english: frozenset[str]) -> bool:
+def _differs(occurrence: Occurrence, form: Occurrence, english: EnglishWords) -> bool:
     """Whether the capitals differ in a way that makes another name: an acronym
     written in small letters (OPMS and opms), or inner capitals lost or added
     (MedlinePlus and Medlineplus). Not a difference: Title Case against lower
