@@ -1282,7 +1282,9 @@ def _initial_finder(initials: str):
         chars.add("\u212a")
     pattern = "[" + "".join(sorted(re.escape(char) for char in chars if char.isascii() or char == "\u212a"))
     pattern += "\x80-\U0010ffff]" if not initials.isascii() else "]"
-    return re.compile(r"(?<![A-Za-z0-9])" + pattern)
+    # The class first, then the look behind: a search tests the class alone at most
+    # characters (a look behind first is tried at every one).
+    return re.compile(pattern + r"(?<![A-Za-z0-9].)")
 
 
 def _words_starting_with(text: str, finder):
