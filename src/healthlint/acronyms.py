@@ -604,9 +604,13 @@ def find_definitions(text: str, sentences=None) -> tuple[list[_Found], list[tupl
         from .documents.sentences import split_sentences
 
         sentences = split_sentences(text)
-    marks = {mark for mark, needle in _DEFINITION_MARKS.items()
-             if (needle in text if isinstance(needle, str) else needle.search(text))}
-    return _definitions_in(text, sentences, marks)
+    return _definitions_in(text, sentences, _marks_in(text))
+
+
+def _marks_in(text: str) -> set[str]:
+    """The _DEFINITION_MARKS that the text holds."""
+    return {mark for mark, needle in _DEFINITION_MARKS.items()
+            if (needle in text if isinstance(needle, str) else needle.search(text))}
 
 
 def _definitions_in(text: str, sentences, marks: set[str]) -> tuple[list[_Found], list[tuple[str, int, int]]]:
@@ -1431,6 +1435,8 @@ def _analyse(document: Document) -> Analysis:
 
 def _joined(blocks) -> tuple[str, list[int]]:
     """The texts of the blocks joined by line breaks, and where each block's text starts."""
+    if len(blocks) == 1:
+        return blocks[0].text, [0]  # most plain-text answers: nothing to join
     starts = list(accumulate((len(block.text) + 1 for block in blocks[:-1]), initial=0)) if blocks else []
     return "\n".join(block.text for block in blocks), starts
 
@@ -1455,8 +1461,10 @@ def _blocks_holding(joined: str, starts: list[int], needle) -> list[int]:
     return hits
 
 
-def _by_block(spans, starts: list[int]) -> dict[int, list[tuple[int, int]]]:
+def _by_block(spans: list[tuple[int, int]], starts: list[int]) -> dict[int, list[tuple[int, int]]]:
     """Spans in the joined text, in order, as spans in the texts of their blocks."""
+    if len(starts) == 1:
+        return {0: spans} if spans else {}  # one block: the same spans
     by_block: dict[int, list[tuple[int, int]]] = {}
     index, last = 0, len(starts) - 1
     for start, end in spans:
@@ -1469,6 +1477,9 @@ def _by_block(spans, starts: list[int]) -> dict[int, list[tuple[int, int]]]:
 
 def _definition_marks(joined: str, starts: list[int]) -> dict[int, set[str]]:
     """The _DEFINITION_MARKS of each block that holds one (by block index)."""
+    if len(starts) == 1:  # one block (most plain-text answers): its marks, with no search by block
+        marks = _marks_in(joined)
+        return {0: marks} if marks else {}
     marked: dict[int, set[str]] = {}
     for mark, needle in _DEFINITION_MARKS.items():
         for index in _blocks_holding(joined, starts, needle):
