@@ -634,23 +634,24 @@ def _definitions_in(text: str, sentences, marks: set[str]) -> tuple[list[_Found]
         elif isinstance(result, tuple):
             short, start, end = result
             explained.append((short, start + offset, end + offset))
-    comma_ors = [match.start() for match in _COMMA_OR.finditer(text)] if ", or" in marks else []
-    for match in _said_after(text, comma_ors, marks):
-        # "Nonalcoholic steatohepatitis, or NASH,": the long form before, a tight fit only.
-        short = match.group("short")
-        if looks_like_abbreviation(short) and _short_form_candidate(short):
-            result = _long_form_before(text, short, match.start("short"), match.end("short"),
-                                       _sentence_start(sentences, match.start()), match.start(), bracketed=False)
-            if result is not None and result.fit == FIT_TIGHT:
-                found.append(result)
-    for match in _stands_for(text, comma_ors, marks):
-        # "DASH stands for Dietary Approaches to Stop Hypertension."
-        short = match.group("short")
-        if looks_like_abbreviation(short):
-            parts = [_trim(text, match.end(), _clause_end(text, match.end()))]
-            result = _short_first_at(text, match.start("short"), match.end("short"), parts, bracketed=False)
-            if isinstance(result, _Found) and result.fit == FIT_TIGHT and _PLAIN_WORD.match(result.long):
-                found.append(result)
+    if not marks.isdisjoint(_UNBRACKETED_MARKS):  # with brackets alone (most blocks of articles), no other kind
+        comma_ors = [match.start() for match in _COMMA_OR.finditer(text)] if ", or" in marks else []
+        for match in _said_after(text, comma_ors, marks):
+            # "Nonalcoholic steatohepatitis, or NASH,": the long form before, a tight fit only.
+            short = match.group("short")
+            if looks_like_abbreviation(short) and _short_form_candidate(short):
+                result = _long_form_before(text, short, match.start("short"), match.end("short"),
+                                           _sentence_start(sentences, match.start()), match.start(), bracketed=False)
+                if result is not None and result.fit == FIT_TIGHT:
+                    found.append(result)
+        for match in _stands_for(text, comma_ors, marks):
+            # "DASH stands for Dietary Approaches to Stop Hypertension."
+            short = match.group("short")
+            if looks_like_abbreviation(short):
+                parts = [_trim(text, match.end(), _clause_end(text, match.end()))]
+                result = _short_first_at(text, match.start("short"), match.end("short"), parts, bracketed=False)
+                if isinstance(result, _Found) and result.fit == FIT_TIGHT and _PLAIN_WORD.match(result.long):
+                    found.append(result)
     found.sort(key=lambda item: item.short_start)
     return found, explained
 
@@ -695,6 +696,8 @@ _DEFINITION_MARKS = {
     "called": "called", "known": "known", "referred": "referred", "abbreviated": "abbreviated",
     "stands": "stands", "short": "short", "abbreviation": "abbreviation",
 }
+# The marks of the definitions without brackets: ", or" and the key words.
+_UNBRACKETED_MARKS = frozenset(_DEFINITION_MARKS) - {"(", "["}
 # The words where a match of _SAID_AFTER may start, each with the marks one of which it
 # then holds: "also" starts "also called" and "also known as".
 _SAID_AFTER_WORDS = (
