@@ -1300,9 +1300,12 @@ def _words_starting_with(text: str, finder):
     test of the caller decides; this only skips, at C speed, the words that cannot."""
     done = 0  # where the last word given ends: later matches inside it are skipped
     for match in finder.finditer(text):
-        if match.start() < done:
+        start = match.start()
+        if start < done:
             continue
-        word = _SPACE_TOKEN.match(text, _TOKEN_START.search(text, done, match.start()).start())
+        if start and text[start - 1] not in " \n\t":  # after these (the usual case) the word starts here
+            start = _TOKEN_START.search(text, done, start).start()
+        word = _SPACE_TOKEN.match(text, start)
         if word is None:
             continue  # a space outside ASCII, matched for initials outside ASCII
         done = word.end()
