@@ -1414,14 +1414,15 @@ def _analyse(document: Document) -> Analysis:
     known = {d.key for d in definitions} | explained
     forms = {singular(d.short) for d in definitions}
     # A use has two capitals, or is a form the text defines: only the words of tokens with
-    # two capitals are read, and every word of the blocks that hold a defined form without
-    # ("Ras", "ds").
+    # two capitals are read, and those of the tokens that hold a defined form without ("Ras",
+    # "ds"): a word is that form only if it holds it.
     quiet_forms = [form for form in forms if not _TWO_CAPITALS.search(form)]
     words = _by_block(_words_with_two_capitals(joined), starts)
     for form in quiet_forms:
         for index in _blocks_holding(joined, starts, form):
-            if form in blocks[index].text:
-                words[index] = [match.span() for match in _WORD.finditer(blocks[index].text)]
+            holding = _words_holding(blocks[index].text, form)
+            if holding:
+                words[index] = sorted(set(words.get(index, ())).union(holding))
     readings: dict[str, tuple] = {}
     uses: list[Use] = []
     names: set[str] = set()
@@ -1598,7 +1599,7 @@ def _words_with_two_capitals(text: str) -> list[tuple[int, int]]:
     spans = []
     for token in _SHAPE_TOKEN.finditer(shape):
         start, end = shape.rfind(b" ", 0, token.start()) + 1, token.end()
-        spans.extend([(start + word_start, start + word_end) for word_start, word_end in _word_spans(text[start:end])])
+        spans.extend(_token_words(text, start, end))
     return spans
 
 
@@ -1611,6 +1612,26 @@ _SHAPE = bytes(
 # From the first capital of a token that another follows to the token's end: the next
 # search starts past the token.
 _SHAPE_TOKEN = re.compile(rb"A[^ A]*A[^ ]*")
+
+
+def _words_holding(text: str, form: str) -> list[tuple[int, int]]:
+    """The spans of the matches of _WORD in the space-separated tokens of the text that
+    hold `form` (a word never spans a space: they are the same read alone)."""
+    spans = []
+    position = text.find(form)
+    while position >= 0:
+        token = _SPACE_TOKEN.match(text, _TOKEN_START.search(text, 0, position).start())
+        end = position + 1
+        if token is not None:
+            start, end = token.span()
+            spans.extend(_token_words(text, start, end))
+        position = text.find(form, max(end, position + 1))
+    return spans
+
+
+def _token_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans in the text of the matches of _WORD in text[start:end], a run of tokens."""
+    return [(start + word_start, start + word_end) for word_start, word_end in _word_spans(text[start:end])]
 
 
 def _word_spans(token: str) -> tuple[tuple[int, int], ...]:
