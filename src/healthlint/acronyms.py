@@ -47,7 +47,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, islice
+from itertools import accumulate, islice, repeat
 from typing import Optional
 
 import regex
@@ -604,9 +604,13 @@ def find_definitions(text: str, sentences=None) -> tuple[list[_Found], list[tupl
         from .documents.sentences import split_sentences
 
         sentences = split_sentences(text)
-    marks = {mark for mark, needle in _DEFINITION_MARKS.items()
-             if (needle in text if isinstance(needle, str) else needle.search(text))}
-    return _definitions_in(text, sentences, marks)
+    return _definitions_in(text, sentences, _marks_in(text))
+
+
+def _marks_in(text: str) -> set[str]:
+    """The _DEFINITION_MARKS that the text holds."""
+    return {mark for mark, needle in _DEFINITION_MARKS.items()
+            if (needle in text if isinstance(needle, str) else needle.search(text))}
 
 
 def _definitions_in(text: str, sentences, marks: set[str]) -> tuple[list[_Found], list[tuple[str, int, int]]]:
@@ -630,23 +634,24 @@ def _definitions_in(text: str, sentences, marks: set[str]) -> tuple[list[_Found]
         elif isinstance(result, tuple):
             short, start, end = result
             explained.append((short, start + offset, end + offset))
-    comma_ors = [match.start() for match in _COMMA_OR.finditer(text)] if ", or" in marks else []
-    for match in _said_after(text, comma_ors, marks):
-        # "Nonalcoholic steatohepatitis, or NASH,": the long form before, a tight fit only.
-        short = match.group("short")
-        if looks_like_abbreviation(short) and _short_form_candidate(short):
-            result = _long_form_before(text, short, match.start("short"), match.end("short"),
-                                       _sentence_start(sentences, match.start()), match.start(), bracketed=False)
-            if result is not None and result.fit == FIT_TIGHT:
-                found.append(result)
-    for match in _stands_for(text, comma_ors, marks):
-        # "DASH stands for Dietary Approaches to Stop Hypertension."
-        short = match.group("short")
-        if looks_like_abbreviation(short):
-            parts = [_trim(text, match.end(), _clause_end(text, match.end()))]
-            result = _short_first_at(text, match.start("short"), match.end("short"), parts, bracketed=False)
-            if isinstance(result, _Found) and result.fit == FIT_TIGHT and _PLAIN_WORD.match(result.long):
-                found.append(result)
+    if not marks.isdisjoint(_UNBRACKETED_MARKS):  # with brackets alone (most blocks of articles), no other kind
+        comma_ors = [match.start() for match in _COMMA_OR.finditer(text)] if ", or" in marks else []
+        for match in _said_after(text, comma_ors, marks):
+            # "Nonalcoholic steatohepatitis, or NASH,": the long form before, a tight fit only.
+            short = match.group("short")
+            if looks_like_abbreviation(short) and _short_form_candidate(short):
+                result = _long_form_before(text, short, match.start("short"), match.end("short"),
+                                           _sentence_start(sentences, match.start()), match.start(), bracketed=False)
+                if result is not None and result.fit == FIT_TIGHT:
+                    found.append(result)
+        for match in _stands_for(text, comma_ors, marks):
+            # "DASH stands for Dietary Approaches to Stop Hypertension."
+            short = match.group("short")
+            if looks_like_abbreviation(short):
+                parts = [_trim(text, match.end(), _clause_end(text, match.end()))]
+                result = _short_first_at(text, match.start("short"), match.end("short"), parts, bracketed=False)
+                if isinstance(result, _Found) and result.fit == FIT_TIGHT and _PLAIN_WORD.match(result.long):
+                    found.append(result)
     found.sort(key=lambda item: item.short_start)
     return found, explained
 
@@ -691,6 +696,8 @@ _DEFINITION_MARKS = {
     "called": "called", "known": "known", "referred": "referred", "abbreviated": "abbreviated",
     "stands": "stands", "short": "short", "abbreviation": "abbreviation",
 }
+# The marks of the definitions without brackets: ", or" and the key words.
+_UNBRACKETED_MARKS = frozenset(_DEFINITION_MARKS) - {"(", "["}
 # The words where a match of _SAID_AFTER may start, each with the marks one of which it
 # then holds: "also" starts "also called" and "also known as".
 _SAID_AFTER_WORDS = (
@@ -757,15 +764,14 @@ def _clause_end(text: str, start: int) -> int:
     return match.start() if match else end
 
 
-_BRACKET = re.compile(r"[()\[\]]")
 _OPENER = {")": "(", "]": "["}
 
 
 def _brackets(text: str):
     """(open, close) offsets of every matched pair of () or [], innermost first."""
     stack: list[tuple[str, int]] = []
-    for match in _BRACKET.finditer(text):  # visits the brackets only, not every character
-        char, position = match.group(), match.start()
+    for position in _offsets(text, "()[]"):
+        char = text[position]
         if char in "([":
             stack.append((char, position))
         else:
@@ -773,6 +779,21 @@ def _brackets(text: str):
                 stack.pop()
             if stack:
                 yield stack.pop()[1], position
+
+
+def _offsets(text: str, chars: str) -> list[int]:
+    """Where the characters occur in the text, in order. Each is found with str.find,
+    which skips the text between at memchr speed (a regex class tests every character:
+    several times slower on a block of prose), and sorting merges the ordered runs of
+    the few characters in linear time."""
+    offsets = []
+    for char in chars:
+        position = text.find(char)
+        while position >= 0:
+            offsets.append(position)
+            position = text.find(char, position + 1)
+    offsets.sort()
+    return offsets
 
 
 _LONGEST_BRACKET = 300  # characters; more is a remark, not a definition, and is not read
@@ -1268,7 +1289,9 @@ def _initial_finder(initials: str):
         chars.add("\u212a")
     pattern = "[" + "".join(sorted(re.escape(char) for char in chars if char.isascii() or char == "\u212a"))
     pattern += "\x80-\U0010ffff]" if not initials.isascii() else "]"
-    return re.compile(r"(?<![A-Za-z0-9])" + pattern)
+    # The class first, then the look behind: a search tests the class alone at most
+    # characters (a look behind first is tried at every one).
+    return re.compile(pattern + r"(?<![A-Za-z0-9].)")
 
 
 def _words_starting_with(text: str, finder):
@@ -1277,9 +1300,12 @@ def _words_starting_with(text: str, finder):
     test of the caller decides; this only skips, at C speed, the words that cannot."""
     done = 0  # where the last word given ends: later matches inside it are skipped
     for match in finder.finditer(text):
-        if match.start() < done:
+        start = match.start()
+        if start < done:
             continue
-        word = _SPACE_TOKEN.match(text, _TOKEN_START.search(text, done, match.start()).start())
+        if start and text[start - 1] not in " \n\t":  # after these (the usual case) the word starts here
+            start = _TOKEN_START.search(text, done, start).start()
+        word = _SPACE_TOKEN.match(text, start)
         if word is None:
             continue  # a space outside ASCII, matched for initials outside ASCII
         done = word.end()
@@ -1388,14 +1414,15 @@ def _analyse(document: Document) -> Analysis:
     known = {d.key for d in definitions} | explained
     forms = {singular(d.short) for d in definitions}
     # A use has two capitals, or is a form the text defines: only the words of tokens with
-    # two capitals are read, and every word of the blocks that hold a defined form without
-    # ("Ras", "ds").
+    # two capitals are read, and those of the tokens that hold a defined form without ("Ras",
+    # "ds"): a word is that form only if it holds it.
     quiet_forms = [form for form in forms if not _TWO_CAPITALS.search(form)]
     words = _by_block(_words_with_two_capitals(joined), starts)
     for form in quiet_forms:
         for index in _blocks_holding(joined, starts, form):
-            if form in blocks[index].text:
-                words[index] = [match.span() for match in _WORD.finditer(blocks[index].text)]
+            holding = _words_holding(blocks[index].text, form)
+            if holding:
+                words[index] = sorted(set(words.get(index, ())).union(holding))
     readings: dict[str, tuple] = {}
     uses: list[Use] = []
     names: set[str] = set()
@@ -1415,6 +1442,8 @@ def _analyse(document: Document) -> Analysis:
 
 def _joined(blocks) -> tuple[str, list[int]]:
     """The texts of the blocks joined by line breaks, and where each block's text starts."""
+    if len(blocks) == 1:
+        return blocks[0].text, [0]  # most plain-text answers: nothing to join
     starts = list(accumulate((len(block.text) + 1 for block in blocks[:-1]), initial=0)) if blocks else []
     return "\n".join(block.text for block in blocks), starts
 
@@ -1439,8 +1468,10 @@ def _blocks_holding(joined: str, starts: list[int], needle) -> list[int]:
     return hits
 
 
-def _by_block(spans, starts: list[int]) -> dict[int, list[tuple[int, int]]]:
+def _by_block(spans: list[tuple[int, int]], starts: list[int]) -> dict[int, list[tuple[int, int]]]:
     """Spans in the joined text, in order, as spans in the texts of their blocks."""
+    if len(starts) == 1:
+        return {0: spans} if spans else {}  # one block: the same spans
     by_block: dict[int, list[tuple[int, int]]] = {}
     index, last = 0, len(starts) - 1
     for start, end in spans:
@@ -1453,6 +1484,9 @@ def _by_block(spans, starts: list[int]) -> dict[int, list[tuple[int, int]]]:
 
 def _definition_marks(joined: str, starts: list[int]) -> dict[int, set[str]]:
     """The _DEFINITION_MARKS of each block that holds one (by block index)."""
+    if len(starts) == 1:  # one block (most plain-text answers): its marks, with no search by block
+        marks = _marks_in(joined)
+        return {0: marks} if marks else {}
     marked: dict[int, set[str]] = {}
     for mark, needle in _DEFINITION_MARKS.items():
         for index in _blocks_holding(joined, starts, needle):
@@ -1480,7 +1514,7 @@ def _uses(block: Block, words, known: set[str], forms: set[str], readings: dict[
         if not reading:
             continue  # the common case: no abbreviation here
         if spans is None:
-            spans = sorted(list(taken) + [m.span() for m in _PRONUNCIATION.finditer(text)])
+            spans = sorted(list(taken) + _pronunciation_guides(text))
         for start, end, word, key, checked, symbol in reading:
             start, end = word_start + start, word_start + end
             if _inside(spans, start):
@@ -1509,6 +1543,12 @@ def _uses(block: Block, words, known: set[str], forms: set[str], readings: dict[
                     names.update(u.key for u in chain)
             found.append(use)
     return found
+
+
+def _pronunciation_guides(text: str) -> list[tuple[int, int]]:
+    """The spans of the matches of _PRONUNCIATION.finditer(text), tried at each "(" alone:
+    a guide holds no other bracket, so none reaches the next "("."""
+    return [match.span() for match in map(_PRONUNCIATION.match, repeat(text), _offsets(text, "(")) if match]
 
 
 def _named_by_context(text: str, start: int, end: int) -> bool:
@@ -1559,7 +1599,7 @@ def _words_with_two_capitals(text: str) -> list[tuple[int, int]]:
     spans = []
     for token in _SHAPE_TOKEN.finditer(shape):
         start, end = shape.rfind(b" ", 0, token.start()) + 1, token.end()
-        spans.extend([(start + word_start, start + word_end) for word_start, word_end in _word_spans(text[start:end])])
+        spans.extend(_token_words(text, start, end))
     return spans
 
 
@@ -1572,6 +1612,26 @@ _SHAPE = bytes(
 # From the first capital of a token that another follows to the token's end: the next
 # search starts past the token.
 _SHAPE_TOKEN = re.compile(rb"A[^ A]*A[^ ]*")
+
+
+def _words_holding(text: str, form: str) -> list[tuple[int, int]]:
+    """The spans of the matches of _WORD in the space-separated tokens of the text that
+    hold `form` (a word never spans a space: they are the same read alone)."""
+    spans = []
+    position = text.find(form)
+    while position >= 0:
+        token = _SPACE_TOKEN.match(text, _TOKEN_START.search(text, 0, position).start())
+        end = position + 1
+        if token is not None:
+            start, end = token.span()
+            spans.extend(_token_words(text, start, end))
+        position = text.find(form, max(end, position + 1))
+    return spans
+
+
+def _token_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans in the text of the matches of _WORD in text[start:end], a run of tokens."""
+    return [(start + word_start, start + word_end) for word_start, word_end in _word_spans(text[start:end])]
 
 
 def _word_spans(token: str) -> tuple[tuple[int, int], ...]:
