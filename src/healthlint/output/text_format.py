@@ -14,6 +14,9 @@ _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan", "path": "bo
            "dim": "dim", "rule": "magenta", "suggestion": "green"}
 
 
+_LINE_END = ("\n", "")
+
+
 class Writer:
     def __init__(self, write, rules, color: bool, problems: tuple[str, ...]):
         self.write = write
@@ -41,7 +44,7 @@ class Writer:
 
     def _emit(self, lines) -> None:
         if not self.color:
-            self.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+            self.write("".join([text for line in lines for text, _ in (*line, _LINE_END)]))
             return
         if self._console is None:
             self._console = _console(self.write)
