@@ -71,6 +71,8 @@ def table_of_contents(blocks: tuple[Block, ...]) -> set[int]:
     for position, key in headings:
         where.setdefault(key, []).append(position)
     toc: set[int] = set()
+    if len(where) == len(headings):
+        return toc  # no heading's text comes back (most texts): there is no run to try
     run: list[tuple[int, str]] = []
 
     def close_run() -> None:
