@@ -22,8 +22,7 @@ from . import pattern_cache
 # on everything else), where the standard library's engine means the same as
 # the `regex` module and runs them a third faster; its look-behinds must have
 # one width, so "not after c, t, s or fr" takes two.
-_HISSING_E = ("ce", "ge", "se", "ze", "xe", "che", "she")
-_HISSING = ("x", "sh", "ch", "ss", "zz")
+_HISSING_DIGRAPHS = ("ch", "sh")
 _NOT_LETTER = pattern_cache.compile(r"[^a-z]+")
 
 # A vowel group that is pronounced as two syllables.
@@ -59,6 +58,7 @@ _SPLITS = re.compile(
 _VOWEL_MARKS = bytes(ord("a") if chr(byte) in "aeiouy" else ord(" ") for byte in range(256))
 # The word endings of the splits that need not hold two vowels in a row.
 _SPLIT_ENDINGS = ("sm", "sms", "thm", "thms", "snt", "dnt")
+_SPLIT_TAILS = frozenset(ending[-2:] for ending in _SPLIT_ENDINGS)
 
 # Silent "e" inside a word, before a suffix or in a compound: "lonely",
 # "solely", "management", "careful" (but "supplement": the "le" is sounded).
@@ -66,6 +66,7 @@ _SILENT_SUFFIXES = (
     "ly", "ness", "ment", "ments", "ful", "fully", "less", "some", "time", "times",
     "thing", "body", "one", "where", "work", "wise", "day",
 )
+_SILENT_TAILS = frozenset(suffix[-2:] for suffix in _SILENT_SUFFIXES)
 _SILENT_INNER_E = re.compile(
     r"(?:[^aeiouyl]|[aeiouy]l)e"
     rf"(?=(?:{'|'.join(_SILENT_SUFFIXES)})\b)"
@@ -113,10 +114,10 @@ def count_letters(word: str) -> int:
         return 1
     if last == "s":
         if word[-2] == "e" and len(word) > 4:
-            base = word[:-1]
-            # "-es" is a syllable after a hissing sound: changes, boxes, wishes.
-            sounded = base.endswith(_HISSING_E) or word[:-2].endswith(_HISSING)
-            return count_letters(base) + (1 if sounded else 0)
+            # "-es" is a syllable after a hissing sound: changes, boxes, wishes
+            # (-ces -ges -ses -zes -xes -ches -shes).
+            sounded = word[-3] in "cgszx" or word[-4:-2] in _HISSING_DIGRAPHS
+            return count_letters(word[:-1]) + (1 if sounded else 0)
     elif last == "d" and word[-2] == "e":
         if word[-3] == "e":
             return count_letters(word[:-1])  # agreed, freed: agree + d
@@ -138,12 +139,17 @@ def _count_core(word: str, keep_final_e: bool = False) -> int:
     # One syllable per group of vowels, counted in C: a group starts with a
     # vowel at the start or after a consonant (a quarter of the cost of
     # finding the groups with a regex).
-    marks = stem.encode("ascii").translate(_VOWEL_MARKS)
-    count += marks.count(b" a") + marks.startswith(b"a")
+    marks = stem.encode().translate(_VOWEL_MARKS)
+    count += marks.count(b" a") + (marks[0] == 97)  # 97: "a", a vowel first
     # Every split but those at the ends of the word holds two vowels in a row,
-    # which most words have not: they need no search for one.
-    if b"aa" in marks or stem.endswith(_SPLIT_ENDINGS) or stem.startswith("mc"):
+    # which most words have not: they need no search for one. (The endings are
+    # told first by the last two letters, as str.endswith parses its arguments
+    # on every call; and bytes.find, as `in` on bytes first tries the bytes as
+    # a number and formats a TypeError.)
+    tail = stem[-2:]
+    if (marks.find(b"aa") >= 0 or tail in _SPLIT_TAILS and stem.endswith(_SPLIT_ENDINGS)
+            or stem[0] == "m" and stem[1:2] == "c"):
         count += len(_SPLITS.findall(stem))
-    if stem.endswith(_SILENT_SUFFIXES):  # in a word of a-z, \b is only at its ends
+    if tail in _SILENT_TAILS and stem.endswith(_SILENT_SUFFIXES):  # in a word of a-z, \b is only at its ends
         count -= len(_SILENT_INNER_E.findall(stem))
-    return max(count, 1)
+    return count if count > 1 else 1

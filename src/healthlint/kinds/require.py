@@ -32,10 +32,16 @@ class RequireCheck(Check):
         # triggers' hits are never looked at; and one match of the statement
         # is enough: both are found only as far as needed.
         self.lazy_patterns = frozenset(range(len(self.patterns)))
+        # The finding sits on a trigger: without hits there is none (unless no
+        # trigger at all is asked for).
+        self.reports_at_hits_only = self.min_triggers > 0
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
         count = len(self.triggers)
-        if self.any_confirmed([hit for hit in hits if hit.pattern >= count]):
+        required = [hit for hit in hits if hit.pattern >= count]
+        if len(required) == len(hits) and self.min_triggers > 0:
+            return  # no block may hold a trigger: the statement need not be looked for
+        if self.any_confirmed(required):
             return  # the required statement is there
         triggers = self.confirmed([hit for hit in hits
                                    if hit.pattern < count and in_scope(self.rule.scope, hit.block.kind)])

@@ -51,6 +51,7 @@ _LEAD_IN_ENDINGS = frozenset(
     .split()
 )
 _INDEX = attrgetter("index")
+_KIND = attrgetter("kind")
 _LONGEST_TOC = 60  # headings; bounds the work on a text made of nothing but short lines
 
 
@@ -70,6 +71,8 @@ def table_of_contents(blocks: tuple[Block, ...]) -> set[int]:
     for position, key in headings:
         where.setdefault(key, []).append(position)
     toc: set[int] = set()
+    if len(where) == len(headings):
+        return toc  # no heading's text comes back (most texts): there is no run to try
     run: list[tuple[int, str]] = []
 
     def close_run() -> None:
@@ -97,9 +100,12 @@ def _contents_of(blocks: tuple[Block, ...]) -> frozenset[int]:
 @once_per_document
 def _outline_of(blocks: tuple[Block, ...]) -> tuple[tuple[Block, ...], tuple[Block, ...]]:
     """The blocks in document order and the headings among them, kept for the
-    last document: the three rules ask for them."""
+    last document: the three rules ask for them. A text without headings (most
+    plain texts) is not put in order: no rule reads its blocks."""
+    if "heading" not in map(_KIND, blocks):
+        return blocks, ()
     ordered = _ordered(blocks)
-    return ordered, tuple(block for block in ordered if block.kind == "heading")
+    return ordered, tuple([block for block in ordered if block.kind == "heading"])
 
 
 def _lead_in(blocks: tuple[Block, ...], position: int) -> bool:
@@ -152,10 +158,12 @@ class StructureCheck(Check):
         }[rule.option("check")]
 
     def check(self, document: Document, hits: list[Hit]) -> Iterable[Finding]:
+        # Not a generator: a text without headings (most plain texts) gets no
+        # generator of its own for each of the three rules.
         blocks, headings = _outline_of(document.blocks)
         if not headings:
-            return
-        yield from self.test(document, blocks, headings)
+            return ()
+        return self.test(document, blocks, headings)
 
     def _heading_finding(self, document: Document, heading: Block, fields: dict, related=()) -> Finding:
         text = heading.text.rstrip()
