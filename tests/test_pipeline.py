@@ -335,5 +335,6 @@ def test_sarif_results_built_directly_are_what_the_encoder_gives():
     for finding in findings:
         for path in ("a.md", "odd \udcff \"name\".txt"):
             for separator in ("\n  ", "\n      "):
-                expected = writer._dumped(writer._result(finding, "0f" * 12, path), separator)
+                writer.array.separator = separator
+                expected = writer.array.dumped(writer._result(finding, "0f" * 12, path))
                 assert writer._result_text(finding, "0f" * 12, encode_basestring(path), separator) == expected

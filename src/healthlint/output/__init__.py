@@ -148,14 +148,12 @@ class JsonArrayWriter:
         self.write(head[:bracket + 1])
 
     def item(self, value) -> None:
-        # JSON strings never hold a raw line break, so re-indenting is a replace.
-        text = self._dump(value).replace("\n", self.separator)
-        self.write(("," if self.count else "") + self.separator + text)
-        self.count += 1
+        self.write(self.next_item() + self.dumped(value))
 
-    def item_text(self, text: str) -> None:
-        """An item already dumped at this indentation and depth."""
-        self.write(self.next_item() + text)
+    def dumped(self, value) -> str:
+        """The value's JSON at the items' indentation and depth."""
+        # JSON strings never hold a raw line break, so re-indenting is a replace.
+        return self._dump(value).replace("\n", self.separator)
 
     def next_item(self) -> str:
         """What comes before the next item (written by the caller, with the item)."""

@@ -91,7 +91,7 @@ def _add_finding_text(finding: Finding, newline: str, pieces: list[str]) -> None
         f'{inner}"end_column": {span.end_column:d},{inner}"match": {text(finding.match)},'
         f'{inner}"suggestions": {_suggestions_text(finding.suggestions, inner)},{inner}"fix": ',
         _fix_text(finding.fix, inner) if finding.fix else "null",
-        f',{inner}"link": {_text_once(finding.link)},{inner}"related": ',
+        f',{inner}"link": {encoded_once(finding.link)},{inner}"related": ',
         _list_text([_span_text(span, inner + "  ") + inner + "  }" for span in finding.related], inner)
         if finding.related else "[]",
         newline + "}",
@@ -123,7 +123,7 @@ def _suggestions_text(suggestions: tuple[str, ...], inner: str) -> str:
     return _list_text([encode_basestring(s) for s in suggestions], inner)
 
 
-_text_once = lru_cache(maxsize=256)(encode_basestring)
+encoded_once = lru_cache(maxsize=256)(encode_basestring)
 
 
 def file_text(result, newline: str = "\n", before: str = "") -> str:

@@ -6,6 +6,7 @@ from functools import lru_cache
 from json.encoder import encode_basestring
 
 from . import LineWriter, Report
+from .json_format import encoded_once
 
 
 class Writer(LineWriter):
@@ -32,7 +33,7 @@ def finding_line(path: str, finding) -> str:
         f'"line": {span.line:d}, "column": {span.column:d}, "end_line": {span.end_line:d}, '
         f'"end_column": {span.end_column:d}, "match": {encode_basestring(finding.match)}, '
         f'"suggestions": {_suggestions(finding.suggestions)}, '
-        f'"fix": {_fix(fix) if fix else "null"}, "link": {_text_once(finding.link)}, '
+        f'"fix": {_fix(fix) if fix else "null"}, "link": {encoded_once(finding.link)}, '
         f'"related": [{", ".join([_span(span) + "}" for span in finding.related])}]}}\n'
     )
 
@@ -59,9 +60,6 @@ def _head(rule: str, category: str, severity: str, message: str) -> str:
 @lru_cache(maxsize=4096)
 def _suggestions(suggestions: tuple[str, ...]) -> str:
     return "[" + ", ".join([encode_basestring(s) for s in suggestions]) + "]"
-
-
-_text_once = lru_cache(maxsize=256)(encode_basestring)
 
 
 def render(report: Report) -> str:

@@ -13,7 +13,7 @@ from json.encoder import encode_basestring
 from .. import __version__
 from ..baseline import fingerprints
 from ..explain import explain_rule
-from . import JsonArrayWriter, Report, dumps_indented
+from . import JsonArrayWriter, Report
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -80,7 +80,7 @@ class Writer:
         for finding, print_ in zip(file.findings, fingerprints(file)):
             before = array.next_item()
             if finding.related or (finding.fix and finding.fix.applicability != "suggestion"):
-                pieces += (before, self._dumped(self._result(finding, print_, uri), array.separator))
+                pieces += (before, array.dumped(self._result(finding, print_, uri)))
             else:  # most results: no related locations, no fixes
                 pieces += (before, self._result_text(finding, print_, uri_text, array.separator))
         if pieces:
@@ -115,15 +115,11 @@ class Writer:
             }]
         return result
 
-    @staticmethod
-    def _dumped(result: dict, separator: str) -> str:
-        # JSON strings never hold a raw line break, so re-indenting is a replace.
-        return dumps_indented(result, 1).replace("\n", separator)
-
     def _result_text(self, finding, print_: str, uri_text: str, newline: str) -> str:
-        """What `_dumped(self._result(...), newline)` gives for a finding with no related
-        locations and no fix, built directly: the generic encoder, one call per
-        value, was most of a run whose results all came from the cache."""
+        """What `array.dumped(self._result(...))` gives at the depth `newline` marks,
+        for a finding with no related locations and no fix, built directly: the
+        generic encoder, one call per value, was most of a run whose results all
+        came from the cache."""
         span = finding.span
         n1 = newline + " "
         n2, n3, n4, n5 = n1 + " ", n1 + "  ", n1 + "   ", n1 + "    "
