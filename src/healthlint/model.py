@@ -294,7 +294,6 @@ class Finding:
         return (self.span.line, self.span.column, self.span.end_line, self.span.end_column, self.rule)
 
 
-
 # ---- Blocks, source maps, spans and findings, built fast -------------------------------------------------------------
 #
 # A frozen dataclass's __init__ sets each field through object.__setattr__, a

@@ -133,11 +133,12 @@ def file_text(result, newline: str = "\n", before: str = "") -> str:
     inner = newline + "  "
     pieces = [before, "{", inner, '"path": ', text(result.path), ",", inner, '"findings": ']
     if result.findings:
-        between = "[" + inner + "  "
+        item_newline = inner + "  "
+        between = "[" + item_newline
         for finding in result.findings:
             pieces.append(between)
-            _add_finding_text(finding, inner + "  ", pieces)
-            between = "," + inner + "  "
+            _add_finding_text(finding, item_newline, pieces)
+            between = "," + item_newline
         pieces.append(inner + "]")
     else:
         pieces.append("[]")
